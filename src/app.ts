@@ -1,0 +1,43 @@
+import express from 'express';
+import type { Database } from './db/database.js';
+import { NotFound } from './lib/errors.js';
+import type { Logger } from './lib/logger.js';
+import { methodNotAllowed } from './lib/method-not-allowed.js';
+import { problemHandler } from './lib/problem.js';
+import type { LongPoll } from './pix/long-poll.js';
+import { StreamService, type StreamSettings } from './pix/stream-service.js';
+import { streamRoutes } from './pix/stream-routes.js';
+import { utilRoutes, type UtilSettings } from './pix/util-routes.js';
+
+export interface AppDeps {
+  db: Database;
+  longPoll: LongPoll;
+  logger: Logger;
+  settings: StreamSettings & UtilSettings;
+}
+
+/** The Express app: routes and the one error handler. Listening is start-up's business (server.ts). */
+export function createApp({ db, longPoll, logger, settings }: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: '100kb' }));
+
+  app.route('/health').get((_req, res) => void res.json({ status: 'ok' })).all(methodNotAllowed(['GET']));
+  app
+    .route('/ready')
+    .get(async (_req, res) => {
+      await db.query('SELECT 1');
+      res.json({ status: 'ready' });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  app.use('/api/util', utilRoutes(db, settings));
+  app.use('/api/pix', streamRoutes(new StreamService(db, longPoll, settings)));
+
+  app.use((req) => {
+    throw new NotFound(`No route for ${req.method} ${req.path}`);
+  });
+  app.use(problemHandler(logger));
+  return app;
+}

@@ -1,0 +1,85 @@
+/**
+ * The only place that reads process.env. Parsed once at start into a frozen,
+ * typed object; a bad value fails fast with a message naming the key.
+ */
+
+export interface Config {
+  readonly port: number;
+  /** Unset: an embedded PostgreSQL is started under `embeddedPgDataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly embeddedPgPort: number;
+  readonly embeddedPgDataDir: string;
+  readonly dbPoolMax: number;
+  readonly longPollTimeoutMs: number;
+  readonly maxCollectorsPerIspb: number;
+  readonly streamIdleTimeoutS: number;
+  readonly expiryCheckIntervalS: number;
+  readonly generateSyncMax: number;
+  readonly jobsEnabled: boolean;
+  readonly shutdownTimeoutMs: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${key} must be an integer, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, key: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function postgresUrl(env: Env, key: string): string | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} must be a URL like postgres://user:password@host:5432/database`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`${key} must start with postgres:// or postgresql://, got "${url.protocol}"`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const config: Config = {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: postgresUrl(env, 'DATABASE_URL'),
+    embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    embeddedPgDataDir: env.EMBEDDED_PG_DATA_DIR || '.data/postgres',
+    dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 2, 500),
+    longPollTimeoutMs: integer(env, 'LONG_POLL_TIMEOUT_MS', 8000, 0, 120_000),
+    maxCollectorsPerIspb: integer(env, 'MAX_COLLECTORS_PER_ISPB', 6, 1, 1000),
+    streamIdleTimeoutS: integer(env, 'STREAM_IDLE_TIMEOUT_S', 60, 1, 86_400),
+    expiryCheckIntervalS: integer(env, 'EXPIRY_CHECK_INTERVAL_S', 5, 1, 3600),
+    generateSyncMax: integer(env, 'GENERATE_SYNC_MAX', 100_000, 1, 10_000_000),
+    jobsEnabled: oneOf(env, 'JOBS', 'on', ['on', 'off'] as const) === 'on',
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+  };
+  // A collector in a long poll is not idle: expiring it mid-wait would take its batch away.
+  if (config.streamIdleTimeoutS * 1000 <= config.longPollTimeoutMs) {
+    throw new ConfigError(
+      `STREAM_IDLE_TIMEOUT_S (${config.streamIdleTimeoutS}s) must be longer than LONG_POLL_TIMEOUT_MS (${config.longPollTimeoutMs}ms)`,
+    );
+  }
+  return Object.freeze(config);
+}

@@ -1,0 +1,75 @@
+import pg from 'pg';
+import type { Logger } from '../lib/logger.js';
+import { translateDatabaseError } from './errors.js';
+
+// NUMERIC arrives as text by default; valor fits a double exactly to the cent at numeric(12,2).
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+// BIGINT ids stay far below 2^53 here.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** What repositories need: the pool itself (Database) or a client inside a transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * The raw `pg` pool behind the hot path. Every query goes through `query` or
+ * `transaction`, so an outage is translated to a 503 in one place.
+ */
+export class Database implements Queryable {
+  readonly pool: pg.Pool;
+
+  private closed = false;
+
+  constructor(readonly connectionString: string, max: number, logger: Logger) {
+    this.pool = new pg.Pool({
+      connectionString,
+      max,
+      connectionTimeoutMillis: 3000,
+      idleTimeoutMillis: 30_000,
+      // A request never waits behind a stuck lock for longer than a long poll would.
+      options: '-c lock_timeout=5000 -c statement_timeout=30000',
+    });
+    // An idle client losing its connection (database restart) must not crash the process.
+    this.pool.on('error', (err) => logger.warn({ err }, 'idle database connection lost'));
+  }
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (err) {
+      throw translateDatabaseError(err);
+    }
+  }
+
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw translateDatabaseError(err);
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw translateDatabaseError(err);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

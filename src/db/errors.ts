@@ -1,0 +1,44 @@
+import { ServiceUnavailable } from '../lib/errors.js';
+
+/** How long a client should wait before retrying while the database is away. */
+export const DATABASE_RETRY_AFTER_S = 2;
+
+// SQLSTATE classes and codes that mean "the database is not there right now",
+// as opposed to a bug in a statement.
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down, recovery)
+  '53300', // too_many_connections
+  '55P03', // lock_not_available (lock_timeout)
+  '57014', // query_canceled (statement_timeout)
+]);
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_MESSAGES = [
+  /timeout exceeded when trying to connect/i,
+  /Connection terminated/i,
+  /Client has encountered a connection error/i,
+  /connection is not queryable/i,
+  /Client was closed and is not queryable/i,
+];
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || UNAVAILABLE_NODE_CODES.has(code)) return true;
+  }
+  // Sequelize wraps driver errors; its connection errors all derive from this name.
+  if (err.name.startsWith('SequelizeConnection') || err.name === 'SequelizeHostNotReachableError') return true;
+  if (UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(err.message))) return true;
+  const cause = (err as { parent?: unknown; original?: unknown; cause?: unknown });
+  return [cause.parent, cause.original, cause.cause].some((inner) => inner !== err && isDatabaseUnavailable(inner));
+}
+
+/** Translate at the data-access edge: an outage becomes a 503, everything else stays as it is. */
+export function translateDatabaseError(err: unknown): unknown {
+  if (isDatabaseUnavailable(err)) {
+    return new ServiceUnavailable('The database is unavailable; retry shortly', DATABASE_RETRY_AFTER_S, { cause: err });
+  }
+  return err;
+}

@@ -1,0 +1,20 @@
+import type { Sequelize } from 'sequelize';
+import { defineClient } from './client.js';
+import { defineIteration } from './iteration.js';
+import { defineMessage } from './message.js';
+import { defineStream } from './stream.js';
+
+export function defineModels(sequelize: Sequelize) {
+  const Client = defineClient(sequelize);
+  const Stream = defineStream(sequelize);
+  const Iteration = defineIteration(sequelize);
+  const Message = defineMessage(sequelize);
+  Message.belongsTo(Client, { as: 'payer', foreignKey: 'payerId' });
+  Message.belongsTo(Client, { as: 'receiver', foreignKey: 'receiverId' });
+  Message.belongsTo(Iteration, { foreignKey: 'iterationId' });
+  Iteration.belongsTo(Stream, { foreignKey: 'streamId' });
+  Stream.hasMany(Iteration, { foreignKey: 'streamId' });
+  return { Client, Stream, Iteration, Message };
+}
+
+export type Models = ReturnType<typeof defineModels>;

@@ -1,0 +1,26 @@
+import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type CreationOptional, type Sequelize } from 'sequelize';
+
+export type StreamStatus = 'open' | 'closed' | 'expired';
+
+export class Stream extends Model<InferAttributes<Stream>, InferCreationAttributes<Stream>> {
+  declare id: CreationOptional<number>;
+  declare ispb: string;
+  declare status: CreationOptional<StreamStatus>;
+  declare openedAt: CreationOptional<Date>;
+  declare lastSeenAt: CreationOptional<Date>;
+  declare closedAt: CreationOptional<Date | null>;
+}
+
+export function defineStream(sequelize: Sequelize) {
+  return Stream.init(
+    {
+      id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
+      ispb: { type: DataTypes.CHAR(8), allowNull: false },
+      status: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'open' },
+      openedAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
+      lastSeenAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
+      closedAt: { type: DataTypes.DATE, allowNull: true },
+    },
+    { sequelize, tableName: 'streams', modelName: 'Stream' },
+  );
+}

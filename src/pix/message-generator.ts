@@ -1,0 +1,69 @@
+/**
+ * Fills the store with realistic random messages for one receiving ISPB.
+ * Clients come from a pool per ISPB that is topped up, not recreated, so
+ * repeated generations look like the same customers paying again.
+ * Inserts go in chunks, one statement and one transaction each, and each chunk
+ * NOTIFYs: collectors already waiting start on the first chunk.
+ */
+import type { Database } from '../db/database.js';
+import { randomCnpj, randomCpf } from './generator/documents.js';
+import { TIPOS_CONTA } from './generator/formats.js';
+import { endToEndId, txId } from './generator/ids.js';
+import { randomCompanyName, randomPersonName } from './generator/names.js';
+import { PARTICIPANTS } from './generator/participants.js';
+import { pick, randomDigits, randomInt, randomValor } from './generator/random.js';
+import * as repo from './message-repository.js';
+
+const CHUNK_SIZE = 5000;
+const RECEIVER_POOL_SIZE = 50;
+const PAYER_POOL_SIZE = 300;
+const PAYER_ISPBS = PARTICIPANTS.map((participant) => participant.ispb);
+const CAMPO_LIVRE_SAMPLES = ['Aluguel', 'Pagamento de pedido', 'Mensalidade escolar', 'Divisão da conta', 'Reembolso', 'Serviços prestados'];
+
+export function randomClient(ispb: string): repo.NewClient {
+  // Roughly one payment party in five is a company (CNPJ), the rest persons (CPF).
+  const company = randomInt(1, 5) === 1;
+  return {
+    nome: company ? randomCompanyName() : randomPersonName(),
+    cpfCnpj: company ? randomCnpj() : randomCpf(),
+    ispb,
+    agencia: String(randomInt(1, 9999)).padStart(4, '0').slice(-randomInt(1, 4)),
+    contaTransacional: randomDigits(randomInt(5, 12)),
+    tipoConta: pick(TIPOS_CONTA),
+  };
+}
+
+function randomMessage(payer: repo.PoolClient, receiverId: number, now: number): repo.NewMessage {
+  const paidAt = new Date(now - randomInt(0, 300_000));
+  const campoLivre = randomInt(1, 4) === 1 ? `${pick(CAMPO_LIVRE_SAMPLES)} ${randomInt(1, 9999)}` : '';
+  return {
+    endToEndId: endToEndId(payer.ispb, paidAt),
+    valor: randomValor(),
+    payerId: payer.id,
+    receiverId,
+    campoLivre,
+    txId: txId(),
+    paidAt,
+  };
+}
+
+async function clientPool(db: Database, ispbs: readonly string[], size: number): Promise<repo.PoolClient[]> {
+  const existing = await repo.findClients(db, ispbs, size);
+  if (existing.length >= size) return existing;
+  const fresh = Array.from({ length: size - existing.length }, () => randomClient(pick(ispbs)));
+  return existing.concat(await repo.insertClients(db, fresh));
+}
+
+export async function generateMessages(db: Database, receiverIspb: string, count: number): Promise<number> {
+  const receivers = await clientPool(db, [receiverIspb], Math.min(RECEIVER_POOL_SIZE, count));
+  const payers = await clientPool(db, PAYER_ISPBS, PAYER_POOL_SIZE);
+  let created = 0;
+  while (created < count) {
+    const now = Date.now();
+    const size = Math.min(CHUNK_SIZE, count - created);
+    const chunk = Array.from({ length: size }, () => randomMessage(pick(payers), pick(receivers).id, now));
+    // A duplicate endToEndId (astronomically rare) is skipped by the insert and made up in the next round.
+    created += await db.transaction((client) => repo.insertMessages(client, receiverIspb, chunk));
+  }
+  return created;
+}

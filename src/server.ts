@@ -1,0 +1,93 @@
+/**
+ * Start and stop of one API process: config -> database -> migrations ->
+ * LISTEN -> jobs -> HTTP. stop() runs the reverse and is safe to call twice:
+ * stop accepting -> answer waiting long polls (204 + Pull-Next) -> finish
+ * in-flight requests -> jobs -> LISTEN -> pool -> embedded PostgreSQL.
+ */
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { Database } from './db/database.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
+import { startListener } from './db/listener.js';
+import { migrateToLatest } from './db/migrator.js';
+import { createSequelize } from './db/sequelize.js';
+import { startJobs, type Jobs } from './jobs/boss.js';
+import type { Logger } from './lib/logger.js';
+import { LongPoll } from './pix/long-poll.js';
+import { MESSAGES_CHANNEL } from './pix/message-channel.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const embedded: EmbeddedPostgres | undefined = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({
+        dataDir: config.embeddedPgDataDir,
+        port: config.embeddedPgPort,
+        database: 'pix_stream',
+        logger,
+      });
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+
+  const sequelize = createSequelize(databaseUrl);
+  await migrateToLatest(sequelize, databaseUrl, logger);
+  await sequelize.close();
+
+  const db = new Database(databaseUrl, config.dbPoolMax, logger);
+  const longPoll = new LongPoll();
+  const listener = startListener({
+    connectionString: databaseUrl,
+    channel: MESSAGES_CHANNEL,
+    logger,
+    onNotify: (ispb) => longPoll.notify(ispb),
+    onConnect: () => longPoll.wakeAll(),
+  });
+  const jobs: Jobs | undefined = config.jobsEnabled
+    ? await startJobs({
+        databaseUrl,
+        db,
+        logger,
+        streamIdleTimeoutS: config.streamIdleTimeoutS,
+        expiryCheckIntervalS: config.expiryCheckIntervalS,
+      })
+    : undefined;
+
+  const app = createApp({ db, longPoll, logger, settings: config });
+  const server = http.createServer(app);
+  // Long polls last up to LONG_POLL_TIMEOUT_MS; keep-alive must outlive the gap between a collector's requests.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, embedded: Boolean(embedded) }, 'pix-stream listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    longPoll.shutdown();
+    const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+    await closed;
+    clearTimeout(forced);
+    await jobs?.stop();
+    await listener.stop();
+    await db.close();
+    await embedded?.stop();
+    logger.info('pix-stream stopped');
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stop: () => (stopping ??= stop()),
+  };
+}

@@ -1,0 +1,41 @@
+/** Starts the real API process in-process (port 0) against the suite's database. */
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config';
+import { Database } from '../../src/db/database';
+import { startServer, type RunningServer } from '../../src/server';
+
+/** Short timeouts so long-poll and expiry tests finish in seconds. */
+export const TEST_ENV = {
+  PORT: '0',
+  LONG_POLL_TIMEOUT_MS: '400',
+  STREAM_IDLE_TIMEOUT_S: '30',
+  JOBS: 'off',
+  LOG_LEVEL: 'silent',
+  DB_POOL_MAX: '10',
+  SHUTDOWN_TIMEOUT_MS: '5000',
+};
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ ...TEST_ENV, DATABASE_URL: process.env.DATABASE_URL, ...overrides });
+}
+
+export interface TestServer extends RunningServer {
+  /** A pool of the test's own, for arranging data and checking the database directly. */
+  db: Database;
+}
+
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const config = testConfig(overrides);
+  const logger = pino({ level: config.logLevel });
+  const server = await startServer(config, logger);
+  const db = new Database(process.env.DATABASE_URL!, 4, logger);
+  return {
+    url: server.url,
+    port: server.port,
+    db,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
