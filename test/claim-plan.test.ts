@@ -1,0 +1,103 @@
+/**
+ * Claiming the next batch stays O(batch) however many delivered rows an ISPB
+ * has: the planner walks the partial index `messages_pending` (pending rows
+ * only), never a Seq Scan of messages, never the primary key.
+ */
+import { randomUUID } from 'node:crypto';
+import { randomIspb, seedMessages } from './support/factories';
+import { startTestServer, type TestServer } from './support/server';
+
+const CLAIM_SQL = `SELECT id FROM messages
+  WHERE receiver_ispb = $1 AND iteration_id IS NULL
+  ORDER BY receiver_ispb, seq
+  LIMIT 10
+  FOR UPDATE SKIP LOCKED`;
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+  [key: string]: unknown;
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+let server: TestServer;
+const ispb = randomIspb();
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await seedMessages(server.db, ispb, 20_000);
+  // Deliver and acknowledge all but the newest 10, as a long-running ISPB would look.
+  const { rows } = await server.db.query(
+    `INSERT INTO streams (ispb, status, closed_at) VALUES ($1, 'closed', now()) RETURNING id`,
+    [ispb],
+  );
+  const iterationId = randomUUID();
+  await server.db.query('INSERT INTO iterations (id, stream_id, acked_at) VALUES ($1, $2, now())', [iterationId, rows[0].id]);
+  const delivered = await server.db.query(
+    `UPDATE messages SET iteration_id = $1, acked_at = now(), delivery_count = 1
+      WHERE receiver_ispb = $2
+        AND id NOT IN (SELECT id FROM messages WHERE receiver_ispb = $2 ORDER BY seq DESC LIMIT 10)`,
+    [iterationId, ispb],
+  );
+  expect(delivered.rowCount).toBe(19_990);
+  await server.db.query('ANALYZE messages');
+}, 120_000);
+afterAll(() => server.stop());
+
+async function explainLiteral(): Promise<PlanNode> {
+  // The app's driver sends parameters with an unnamed statement, planned for the actual value: a literal is the same plan.
+  const { rows } = await server.db.query(`EXPLAIN (FORMAT JSON) ${CLAIM_SQL.replace('$1', `'${ispb}'`)}`);
+  return rows[0]['QUERY PLAN'][0].Plan;
+}
+
+async function explainPrepared(): Promise<PlanNode> {
+  const client = await server.db.pool.connect();
+  try {
+    const name = `claim_${randomUUID().replace(/-/g, '')}`;
+    await client.query(`PREPARE ${name} (char(8)) AS ${CLAIM_SQL}`);
+    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE ${name} ('${ispb}')`);
+    await client.query(`DEALLOCATE ${name}`);
+    return rows[0]['QUERY PLAN'][0].Plan;
+  } finally {
+    client.release();
+  }
+}
+
+describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending rows', () => {
+  it.each([
+    ['a literal ISPB', explainLiteral],
+    ['PREPARE / EXPLAIN EXECUTE', explainPrepared],
+  ])('walks messages_pending with an Index Scan (%s)', async (_label, explain) => {
+    const plan = nodes(await explain());
+    const onMessages = plan.filter((node) => node['Relation Name'] === 'messages');
+
+    expect(onMessages.map((node) => [node['Node Type'], node['Index Name']])).toEqual([['Index Scan', 'messages_pending']]);
+    expect(plan.some((node) => node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'messages')).toBe(false);
+    expect(plan.some((node) => node['Index Name'] === 'messages_pkey')).toBe(false);
+    // The index already yields (receiver_ispb, seq) order: no sort of the whole pending set.
+    expect(plan.some((node) => node['Node Type'] === 'Sort')).toBe(false);
+    expect(plan[0]['Node Type']).toBe('LockRows');
+  });
+
+  it('returns exactly the 10 pending rows, oldest first', async () => {
+    const { rows } = await server.db.query(CLAIM_SQL.replace('FOR UPDATE SKIP LOCKED', ''), [ispb]);
+    const pending = await server.db.query(
+      'SELECT id FROM messages WHERE receiver_ispb = $1 AND acked_at IS NULL ORDER BY seq',
+      [ispb],
+    );
+    expect(rows.map((row) => row.id)).toEqual(pending.rows.map((row) => row.id));
+    expect(rows).toHaveLength(10);
+  });
+
+  it('only pending rows are in messages_pending', async () => {
+    const { rows } = await server.db.query(
+      `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indexrelid = 'messages_pending'::regclass`,
+    );
+    expect(rows[0].def).toMatch(/\(receiver_ispb, seq\) WHERE \(iteration_id IS NULL\)/);
+  });
+});
