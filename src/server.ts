@@ -15,6 +15,7 @@ import { migrateToLatest } from './db/migrator.js';
 import { createSequelize } from './db/sequelize.js';
 import { startJobs, type Jobs } from './jobs/boss.js';
 import type { Logger } from './lib/logger.js';
+import { answerUnparsableRequest } from './lib/problem.js';
 import { LongPoll } from './pix/long-poll.js';
 import { MESSAGES_CHANNEL } from './pix/message-channel.js';
 
@@ -63,6 +64,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Long polls last up to LONG_POLL_TIMEOUT_MS; keep-alive must outlive the gap between a collector's requests.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  server.on('clientError', answerUnparsableRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);

@@ -49,7 +49,11 @@ export class Database implements Queryable {
     } catch (err) {
       throw translateDatabaseError(err);
     }
+    // A checked-out client has no pool listener: without ours, a connection lost
+    // between two statements would be an unhandled 'error' event and crash the process.
     let broken = false;
+    const onConnectionError = () => (broken = true);
+    client.on('error', onConnectionError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -63,6 +67,7 @@ export class Database implements Queryable {
       }
       throw translateDatabaseError(err);
     } finally {
+      client.removeListener('error', onConnectionError);
       client.release(broken);
     }
   }

@@ -22,17 +22,26 @@ const UNAVAILABLE_MESSAGES = [
   /Client was closed and is not queryable/i,
 ];
 
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  parent?: unknown;
+  original?: unknown;
+  cause?: unknown;
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
+  // Duck-typed, not `instanceof Error`: socket errors come from Node's own realm.
+  if (typeof err !== 'object' || err === null) return false;
+  const { name, message, code, parent, original, cause } = err as ErrorLike;
   if (typeof code === 'string') {
     if (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || UNAVAILABLE_NODE_CODES.has(code)) return true;
   }
-  // Sequelize wraps driver errors; its connection errors all derive from this name.
-  if (err.name.startsWith('SequelizeConnection') || err.name === 'SequelizeHostNotReachableError') return true;
-  if (UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(err.message))) return true;
-  const cause = (err as { parent?: unknown; original?: unknown; cause?: unknown });
-  return [cause.parent, cause.original, cause.cause].some((inner) => inner !== err && isDatabaseUnavailable(inner));
+  // Sequelize wraps driver errors; its connection errors all carry these names.
+  if (typeof name === 'string' && /^Sequelize(Connection|HostNotReachable)/.test(name)) return true;
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return true;
+  return [parent, original, cause].some((inner) => inner !== err && isDatabaseUnavailable(inner));
 }
 
 /** Translate at the data-access edge: an outage becomes a 503, everything else stays as it is. */

@@ -1,9 +1,14 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
+
+function problemBody(error: AppError, instance: string): string {
+  return JSON.stringify({ type: error.type, title: error.title, status: error.status, detail: error.message, instance });
+}
 
 export function sendProblem(res: Response, error: AppError): void {
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
@@ -11,15 +16,25 @@ export function sendProblem(res: Response, error: AppError): void {
   res
     .status(error.status)
     .type(PROBLEM_JSON)
-    .send(
-      JSON.stringify({
-        type: error.type,
-        title: error.title,
-        status: error.status,
-        detail: error.message,
-        instance: res.req.originalUrl,
-      }),
-    );
+    .send(problemBody(error, res.req.originalUrl));
+}
+
+/**
+ * Requests Node's HTTP parser rejects (oversized headers, malformed request
+ * lines) never reach Express; answer them in problem+json too, then hang up.
+ */
+export function answerUnparsableRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset connection has nobody left to answer.
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'HPE_URI_OVERFLOW' ? 414 : 400;
+  const body = problemBody(new ClientError(status, `The request could not be parsed (${err.code ?? 'malformed'})`, err), '');
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_JSON}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** body-parser and friends throw http-errors with a 4xx `status`: a client mistake, not a crash. */
@@ -49,7 +64,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = err instanceof AppError ? err : clientErrorFromMiddleware(err);
     const error = known ?? new InternalError('An unexpected error occurred; it has been logged');
-    if (error.status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    if (error.status === 503) logger.warn({ err, method: req.method, url: req.originalUrl }, 'request failed: database unavailable');
+    else if (error.status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     if (res.headersSent) {
       res.destroy();
       return;

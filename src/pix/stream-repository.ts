@@ -94,8 +94,9 @@ export async function claimBatch(db: Queryable, claim: ClaimRequest): Promise<st
          FROM claimed c WHERE m.id = c.id
        RETURNING m.*
      ), next_iteration AS (
-       INSERT INTO iterations (id, stream_id, message_ids)
-       SELECT $4, $1, coalesce(array_agg(d.id ORDER BY d.seq), '{}') FROM delivered d
+       -- clock_timestamp, not now(): the moment of the claim, after whatever released these rows committed.
+       INSERT INTO iterations (id, stream_id, message_ids, created_at)
+       SELECT $4, $1, coalesce(array_agg(d.id ORDER BY d.seq), '{}'), clock_timestamp() FROM delivered d
        HAVING count(*) > 0 OR $6
        RETURNING id
      ), linked AS (
