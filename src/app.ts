@@ -7,17 +7,19 @@ import { problemHandler } from './lib/problem.js';
 import type { LongPoll } from './pix/long-poll.js';
 import { StreamService, type StreamSettings } from './pix/stream-service.js';
 import { streamRoutes } from './pix/stream-routes.js';
-import { utilRoutes, type UtilSettings } from './pix/util-routes.js';
+import { GenerationService, type GenerationQueue } from './pix/generation-service.js';
+import { utilRoutes } from './pix/util-routes.js';
 
 export interface AppDeps {
   db: Database;
   longPoll: LongPoll;
+  generationQueue: GenerationQueue;
   logger: Logger;
-  settings: StreamSettings & UtilSettings;
+  settings: StreamSettings & { generateSyncMax: number };
 }
 
 /** The Express app: routes and the one error handler. Listening is start-up's business (server.ts). */
-export function createApp({ db, longPoll, logger, settings }: AppDeps): express.Express {
+export function createApp({ db, longPoll, generationQueue, logger, settings }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -32,7 +34,7 @@ export function createApp({ db, longPoll, logger, settings }: AppDeps): express.
     })
     .all(methodNotAllowed(['GET']));
 
-  app.use('/api/util', utilRoutes(db, settings));
+  app.use('/api/util', utilRoutes(new GenerationService(db, generationQueue, settings.generateSyncMax)));
   app.use('/api/pix', streamRoutes(new StreamService(db, longPoll, settings)));
 
   app.use((req) => {

@@ -13,7 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-post
 import { startListener } from './db/listener.js';
 import { migrateToLatest } from './db/migrator.js';
 import { createSequelize } from './db/sequelize.js';
-import { startJobs, type Jobs } from './jobs/boss.js';
+import { startJobs } from './jobs/boss.js';
 import type { Logger } from './lib/logger.js';
 import { answerUnparsableRequest } from './lib/problem.js';
 import { LongPoll } from './pix/long-poll.js';
@@ -49,17 +49,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     onNotify: (ispb) => longPoll.notify(ispb),
     onConnect: () => longPoll.wakeAll(),
   });
-  const jobs: Jobs | undefined = config.jobsEnabled
-    ? await startJobs({
-        databaseUrl,
-        db,
-        logger,
-        streamIdleTimeoutS: config.streamIdleTimeoutS,
-        expiryCheckIntervalS: config.expiryCheckIntervalS,
-      })
-    : undefined;
+  const jobs = await startJobs({
+    databaseUrl,
+    db,
+    logger,
+    runWorkers: config.jobsEnabled,
+    streamIdleTimeoutS: config.streamIdleTimeoutS,
+    expiryCheckIntervalS: config.expiryCheckIntervalS,
+  });
 
-  const app = createApp({ db, longPoll, logger, settings: config });
+  const app = createApp({ db, longPoll, logger, generationQueue: jobs.generationQueue, settings: config });
   const server = http.createServer(app);
   // Long polls last up to LONG_POLL_TIMEOUT_MS; keep-alive must outlive the gap between a collector's requests.
   server.keepAliveTimeout = 65_000;
@@ -80,7 +79,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
     await closed;
     clearTimeout(forced);
-    await jobs?.stop();
+    await jobs.stop();
     await listener.stop();
     await db.close();
     await embedded?.stop();

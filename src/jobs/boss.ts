@@ -1,36 +1,54 @@
 /**
  * pg-boss: the only module that imports it. Background work lives in
- * PostgreSQL too, so any number of API processes can run it safely.
+ * PostgreSQL too, so any number of API processes can share it safely.
+ * Every process can enqueue; only those with JOBS=on run workers.
  */
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
+import type { GenerationQueue } from '../pix/generation-service.js';
 import { registerStreamExpiry } from './expire-idle-streams.js';
+import { createGenerationQueue, workGenerationQueue } from './generate-messages.js';
 
 export interface JobsOptions {
   databaseUrl: string;
   db: Database;
   logger: Logger;
+  runWorkers: boolean;
   streamIdleTimeoutS: number;
   expiryCheckIntervalS: number;
 }
 
 export interface Jobs {
+  generationQueue: GenerationQueue;
   stop(): Promise<void>;
 }
 
 export async function startJobs(options: JobsOptions): Promise<Jobs> {
-  const { logger } = options;
-  const boss = new PgBoss({ connectionString: options.databaseUrl, max: 2, schedule: false });
+  const { logger, runWorkers } = options;
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl,
+    max: 3,
+    schedule: false,
+    // Maintenance (expiring stuck jobs, archiving) is a worker's duty.
+    supervise: runWorkers,
+  });
   // pg-boss reports connection trouble here and retries by itself; without a listener it would crash the process.
   boss.on('error', (err) => logger.warn({ err }, 'pg-boss error'));
   await boss.start();
-  await registerStreamExpiry(boss, options);
-  logger.info('background jobs started');
+  const generationQueue = await createGenerationQueue(boss);
+  const shutdown = new AbortController();
+  if (runWorkers) {
+    await registerStreamExpiry(boss, options);
+    await workGenerationQueue(boss, options.db, shutdown.signal);
+    logger.info('background jobs started');
+  }
 
   let stopping: Promise<void> | undefined;
   return {
+    generationQueue,
     stop() {
+      shutdown.abort(); // long jobs stop between chunks and resume on their next attempt
       stopping ??= boss.stop({ graceful: true, timeout: 5000, wait: true });
       return stopping;
     },

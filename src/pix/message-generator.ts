@@ -5,7 +5,7 @@
  * Inserts go in chunks, one statement and one transaction each, and each chunk
  * NOTIFYs: collectors already waiting start on the first chunk.
  */
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import { randomCnpj, randomCpf } from './generator/documents.js';
 import { TIPOS_CONTA } from './generator/formats.js';
 import { endToEndId, txId } from './generator/ids.js';
@@ -54,16 +54,28 @@ async function clientPool(db: Database, ispbs: readonly string[], size: number):
   return existing.concat(await repo.insertClients(db, fresh));
 }
 
-export async function generateMessages(db: Database, receiverIspb: string, count: number): Promise<number> {
+export interface GenerateOptions {
+  /** Runs inside each chunk's transaction, so progress commits with the rows it counts. */
+  onChunk?: (client: Queryable, inserted: number) => Promise<void>;
+  /** Checked between chunks: a shutdown stops the work at a chunk boundary. */
+  signal?: AbortSignal;
+}
+
+export async function generateMessages(db: Database, receiverIspb: string, count: number, options: GenerateOptions = {}): Promise<number> {
   const receivers = await clientPool(db, [receiverIspb], Math.min(RECEIVER_POOL_SIZE, count));
   const payers = await clientPool(db, PAYER_ISPBS, PAYER_POOL_SIZE);
   let created = 0;
   while (created < count) {
+    if (options.signal?.aborted) throw new Error(`generation stopped by shutdown after ${created} of ${count} messages`);
     const now = Date.now();
     const size = Math.min(CHUNK_SIZE, count - created);
     const chunk = Array.from({ length: size }, () => randomMessage(pick(payers), pick(receivers).id, now));
     // A duplicate endToEndId (astronomically rare) is skipped by the insert and made up in the next round.
-    created += await db.transaction((client) => repo.insertMessages(client, receiverIspb, chunk));
+    created += await db.transaction(async (client) => {
+      const inserted = await repo.insertMessages(client, receiverIspb, chunk);
+      await options.onChunk?.(client, inserted);
+      return inserted;
+    });
   }
   return created;
 }

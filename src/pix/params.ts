@@ -12,11 +12,20 @@ export function parseIspb(raw: string): string {
   return raw;
 }
 
-export function parseIterationId(raw: string): string {
-  if (!isUuid(raw) || uuidVersion(raw) !== 4) {
-    throw new BadRequest(`Iteration id must be a UUID v4 (as handed out in Pull-Next), got "${truncate(raw)}"`);
-  }
+/** The largest generator request; above GENERATE_SYNC_MAX it runs as a background job. */
+export const MAX_GENERATION = 10_000_000;
+
+function parseUuidV4(raw: string, what: string): string {
+  if (!isUuid(raw) || uuidVersion(raw) !== 4) throw new BadRequest(`${what} must be a UUID v4, got "${truncate(raw)}"`);
   return raw.toLowerCase();
+}
+
+export function parseIterationId(raw: string): string {
+  return parseUuidV4(raw, 'Iteration id (the last segment of a Pull-Next URI)');
+}
+
+export function parseJobId(raw: string): string {
+  return parseUuidV4(raw, 'Job id');
 }
 
 export function parseMessageCount(raw: string, max: number): number {

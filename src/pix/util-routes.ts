@@ -1,25 +1,37 @@
 import { Router } from 'express';
-import type { Database } from '../db/database.js';
+import { NotFound } from '../lib/errors.js';
 import { methodNotAllowed } from '../lib/method-not-allowed.js';
-import { generateMessages } from './message-generator.js';
-import { parseIspb, parseMessageCount } from './params.js';
+import type { GenerationService } from './generation-service.js';
+import { MAX_GENERATION, parseIspb, parseJobId, parseMessageCount } from './params.js';
 
-export interface UtilSettings {
-  generateSyncMax: number;
-}
-
-export function utilRoutes(db: Database, settings: UtilSettings): Router {
+export function utilRoutes(generation: GenerationService): Router {
   const router = Router();
 
   router
     .route('/msgs/:ispb/:number')
     .post(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
-      const count = parseMessageCount(req.params.number, settings.generateSyncMax);
-      const created = await generateMessages(db, ispb, count);
-      res.status(201).json({ ispb, created });
+      const count = parseMessageCount(req.params.number, MAX_GENERATION);
+      const result = await generation.request(ispb, count);
+      if (result.kind === 'done') {
+        res.status(201).json({ ispb, created: result.created });
+        return;
+      }
+      const location = `/api/util/jobs/${result.jobId}`;
+      res.status(202).location(location).json({ ispb, jobId: result.jobId, total: count, status: location });
     })
     .all(methodNotAllowed(['POST']));
+
+  router
+    .route('/jobs/:id')
+    .get(async (req, res) => {
+      const id = parseJobId(req.params.id);
+      const job = await generation.find(id);
+      if (!job) throw new NotFound(`No generation job ${id}`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(job);
+    })
+    .all(methodNotAllowed(['GET']));
 
   return router;
 }

@@ -1,0 +1,40 @@
+/**
+ * Runs large generator requests in the background. pg-boss holds the queue,
+ * generation_jobs holds the progress (see pix/generation-service.ts).
+ */
+import type PgBoss from 'pg-boss';
+import type { Database } from '../db/database.js';
+import type { GenerationQueue } from '../pix/generation-service.js';
+import { runGenerationJob } from '../pix/generation-service.js';
+
+export const GENERATE_MESSAGES = 'generate-messages';
+// Retries also cover attempts cut short by a shutdown; each resumes where the last one stopped.
+const RETRY_LIMIT = 5;
+
+interface GenerateJobData {
+  jobId: string;
+}
+
+export async function createGenerationQueue(boss: PgBoss): Promise<GenerationQueue> {
+  await boss.createQueue(GENERATE_MESSAGES, { name: GENERATE_MESSAGES, policy: 'standard' });
+  return {
+    async enqueue(jobId) {
+      await boss.send(GENERATE_MESSAGES, { jobId } satisfies GenerateJobData, {
+        retryLimit: RETRY_LIMIT,
+        retryDelay: 1,
+        // 10 million messages take minutes; an attempt silent for longer died with its process and is retried.
+        expireInSeconds: 900,
+      });
+    },
+  };
+}
+
+export async function workGenerationQueue(boss: PgBoss, db: Database, shutdown: AbortSignal): Promise<void> {
+  await boss.work<GenerateJobData>(
+    GENERATE_MESSAGES,
+    { pollingIntervalSeconds: 1, includeMetadata: true },
+    async ([job]) => {
+      await runGenerationJob(db, job.data.jobId, job.retryCount >= RETRY_LIMIT, shutdown);
+    },
+  );
+}

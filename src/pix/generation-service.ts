@@ -1,0 +1,57 @@
+/**
+ * Generation at any size. Up to GENERATE_SYNC_MAX the request itself inserts
+ * and answers 201; above it the work is queued (pg-boss, see jobs/) and the
+ * request answers 202 at once with the job's URI.
+ *
+ * Job states: queued -> running -> completed | failed; a failed attempt goes
+ * back to queued while pg-boss retries remain. Progress commits with each
+ * chunk, so a retry resumes from `created`: no duplicates, nothing missing.
+ */
+import { v4 as uuidv4 } from 'uuid';
+import type { Database } from '../db/database.js';
+import * as jobs from './generation-repository.js';
+import { generateMessages } from './message-generator.js';
+
+/** Hands a job id to whatever runs jobs (jobs/generate-messages.ts). */
+export interface GenerationQueue {
+  enqueue(jobId: string): Promise<void>;
+}
+
+export type GenerationResult = { kind: 'done'; created: number } | { kind: 'queued'; jobId: string };
+
+export class GenerationService {
+  constructor(
+    private readonly db: Database,
+    private readonly queue: GenerationQueue,
+    private readonly syncMax: number,
+  ) {}
+
+  async request(ispb: string, count: number): Promise<GenerationResult> {
+    if (count <= this.syncMax) return { kind: 'done', created: await generateMessages(this.db, ispb, count) };
+    const jobId = uuidv4();
+    await jobs.insertGenerationJob(this.db, { id: jobId, ispb, total: count });
+    await this.queue.enqueue(jobId);
+    return { kind: 'queued', jobId };
+  }
+
+  find(jobId: string): Promise<jobs.GenerationJob | null> {
+    return jobs.findGenerationJob(this.db, jobId);
+  }
+}
+
+/** One attempt at a generation job; throws (for pg-boss to retry) after recording the error. */
+export async function runGenerationJob(db: Database, jobId: string, finalAttempt: boolean, signal: AbortSignal): Promise<void> {
+  const job = await jobs.beginGenerationAttempt(db, jobId);
+  if (!job) return; // unknown, or already completed by an earlier attempt
+  try {
+    await generateMessages(db, job.ispb, job.total - job.created, {
+      onChunk: (client, inserted) => jobs.addGenerationProgress(client, jobId, inserted),
+      signal,
+    });
+    await jobs.finishGenerationJob(db, jobId);
+  } catch (err) {
+    // If the database itself is what failed, recording fails too; pg-boss must still see the original error.
+    await jobs.recordGenerationError(db, jobId, String((err as Error).message), finalAttempt).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Requests above GENERATE_SYNC_MAX run as background jobs: 202 + Location at
+ * once, progress to poll, chunks that collectors can take while the job runs.
+ */
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { findGenerationJob, insertGenerationJob } from '../src/pix/generation-repository';
+import { runGenerationJob } from '../src/pix/generation-service';
+import { get } from './support/collector';
+import { messageCounts, randomIspb } from './support/factories';
+import { startTestServer, type TestServer } from './support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ JOBS: 'on', GENERATE_SYNC_MAX: '1000', LONG_POLL_TIMEOUT_MS: '5000', STREAM_IDLE_TIMEOUT_S: '30' });
+});
+afterAll(() => server.stop());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+it('answers 202 with a job URI, and a collector gets messages before the job ends', async () => {
+  const ispb = randomIspb();
+  // The collector is already waiting when the job starts.
+  const early = get(server.url, `/api/pix/${ispb}/stream/start`, 'multipart/json');
+  await sleep(100);
+  const accepted = await request(server.url).post(`/api/util/msgs/${ispb}/250000`);
+  expect(accepted.status).toBe(202);
+  expect(accepted.headers.location).toMatch(/^\/api\/util\/jobs\/[0-9a-f-]{36}$/);
+  expect(accepted.body).toMatchObject({ ispb, total: 250_000 });
+
+  const first = await early;
+  expect(first.status).toBe(200);
+  const jobWhenFirstArrived = (await request(server.url).get(accepted.headers.location)).body;
+  expect(jobWhenFirstArrived.created).toBeLessThan(250_000);
+
+  let job = jobWhenFirstArrived;
+  const deadline = Date.now() + 120_000;
+  while (job.state !== 'completed' && Date.now() < deadline) {
+    expect(['queued', 'running']).toContain(job.state);
+    await sleep(250);
+    job = (await request(server.url).get(accepted.headers.location)).body;
+  }
+  expect(job).toMatchObject({ ispb, state: 'completed', created: 250_000, total: 250_000, error: null });
+  expect((await messageCounts(server.db, ispb)).total).toBe(250_000);
+  await get(server.url, first.pullNext!, 'multipart/json', 'DELETE');
+}, 150_000);
+
+it('answers 201 at or below the sync limit, 400 above 10,000,000', async () => {
+  const ispb = randomIspb();
+  expect((await request(server.url).post(`/api/util/msgs/${ispb}/1000`)).status).toBe(201);
+  const tooMany = await request(server.url).post(`/api/util/msgs/${ispb}/10000001`);
+  expect(tooMany.status).toBe(400);
+  expect((await messageCounts(server.db, ispb)).total).toBe(1000);
+});
+
+it('GET /api/util/jobs/{id}: 404 for an unknown job, 400 for a malformed id', async () => {
+  expect((await request(server.url).get('/api/util/jobs/0d7c9b3e-5a61-4b43-9a49-8d1c2f7e6a10')).status).toBe(404);
+  const malformed = await request(server.url).get('/api/util/jobs/nope');
+  expect(malformed.status).toBe(400);
+  expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
+});
+
+it('a job cut short resumes from its progress on the next attempt, without duplicates', async () => {
+  const ispb = randomIspb();
+  const jobId = randomUUID();
+  await insertGenerationJob(server.db, { id: jobId, ispb, total: 12_000 });
+  const interrupted = new AbortController();
+  // Stop after the first chunk commits, as a shutdown would.
+  const watcher = setInterval(async () => {
+    const job = await findGenerationJob(server.db, jobId);
+    if (job && job.created > 0) interrupted.abort();
+  }, 5);
+  await expect(runGenerationJob(server.db, jobId, false, interrupted.signal)).rejects.toThrow(/stopped by shutdown/);
+  clearInterval(watcher);
+  const cut = await findGenerationJob(server.db, jobId);
+  expect(cut).toMatchObject({ state: 'queued', attempts: 1 });
+  expect(cut!.created).toBeGreaterThan(0);
+  expect(cut!.created).toBeLessThan(12_000);
+  expect((await messageCounts(server.db, ispb)).total).toBe(cut!.created);
+
+  await runGenerationJob(server.db, jobId, false, new AbortController().signal);
+  expect(await findGenerationJob(server.db, jobId)).toMatchObject({ state: 'completed', created: 12_000, attempts: 2 });
+  expect((await messageCounts(server.db, ispb)).total).toBe(12_000);
+});
