@@ -7,25 +7,14 @@
  * its own data dir (so it runs beside `npm start`), and a fresh database per run.
  * Tests never clean up: each works under its own random ISPB.
  */
-import { createServer } from 'node:net';
 import pg from 'pg';
 import pino from 'pino';
 import { startEmbeddedPostgres } from '../dist/src/db/embedded-postgres';
 import { migrateToLatest } from '../dist/src/db/migrator';
 import { createSequelize } from '../dist/src/db/sequelize';
+import { freePort } from './support/free-port';
 
 const TEST_DATABASE = 'pix_stream_test';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function recreateDatabase(adminUrl: string, name: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
