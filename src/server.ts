@@ -26,21 +26,42 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const embedded: EmbeddedPostgres | undefined = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({
-        dataDir: config.embeddedPgDataDir,
-        port: config.embeddedPgPort,
-        database: 'pix_stream',
-        logger,
-      });
-  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  // What has started so far, stopped in reverse if a later step fails (e.g. the port is taken).
+  const started: (() => Promise<void>)[] = [];
+  const undo = async () => {
+    for (const stop of started.reverse()) await stop().catch((err) => logger.error({ err }, 'cleanup after failed start'));
+  };
+  try {
+    return await startInOrder(config, logger, started);
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}
+
+async function startInOrder(config: Config, logger: Logger, started: (() => Promise<void>)[]): Promise<RunningServer> {
+  let databaseUrl = config.databaseUrl;
+  let embedded: EmbeddedPostgres | undefined;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.embeddedPgDataDir,
+      port: config.embeddedPgPort,
+      database: 'pix_stream',
+      logger,
+    });
+    started.push(() => embedded!.stop());
+    databaseUrl = embedded.url;
+  }
 
   const sequelize = createSequelize(databaseUrl);
-  await migrateToLatest(sequelize, databaseUrl, logger);
-  await sequelize.close();
+  try {
+    await migrateToLatest(sequelize, databaseUrl, logger);
+  } finally {
+    await sequelize.close();
+  }
 
   const db = new Database(databaseUrl, config.dbPoolMax, logger);
+  started.push(() => db.close());
   const longPoll = new LongPoll();
   const listener = startListener({
     connectionString: databaseUrl,
@@ -49,6 +70,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     onNotify: (ispb) => longPoll.notify(ispb),
     onConnect: () => longPoll.wakeAll(),
   });
+  started.push(() => listener.stop());
   const jobs = await startJobs({
     databaseUrl,
     db,
@@ -57,6 +79,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     streamIdleTimeoutS: config.streamIdleTimeoutS,
     expiryCheckIntervalS: config.expiryCheckIntervalS,
   });
+  started.push(() => jobs.stop());
 
   const app = createApp({ db, longPoll, logger, generationQueue: jobs.generationQueue, settings: config });
   const server = http.createServer(app);
@@ -79,10 +102,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
     await closed;
     clearTimeout(forced);
-    await jobs.stop();
-    await listener.stop();
-    await db.close();
-    await embedded?.stop();
+    for (const stopStep of [...started].reverse()) await stopStep(); // jobs, LISTEN, pool, embedded PostgreSQL
     logger.info('pix-stream stopped');
   };
 

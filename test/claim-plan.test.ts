@@ -4,6 +4,8 @@
  * only), never a Seq Scan of messages, never the primary key.
  */
 import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../src/db/database';
+import { claimBatch } from '../src/pix/stream-repository';
 import { randomIspb, seedMessages } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -68,6 +70,20 @@ async function explainPrepared(): Promise<PlanNode> {
   }
 }
 
+/** Records the statement claimBatch sends, then EXPLAINs it with the same values (EXPLAIN does not execute it). */
+async function explainAppClaim(): Promise<PlanNode[]> {
+  let sent: { text: string; values: unknown[] } | undefined;
+  const recorder = {
+    query: async (text: string, values: unknown[] = []) => {
+      sent = { text, values };
+      return { rows: [], rowCount: 0, command: 'SELECT', oid: 0, fields: [] };
+    },
+  } as unknown as Queryable;
+  await claimBatch(recorder, { streamId: 1, ispb, previousId: randomUUID(), nextId: randomUUID(), limit: 10, final: false });
+  const { rows } = await server.db.query(`EXPLAIN (FORMAT JSON) ${sent!.text}`, sent!.values);
+  return nodes(rows[0]['QUERY PLAN'][0].Plan);
+}
+
 describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending rows', () => {
   it.each([
     ['a literal ISPB', explainLiteral],
@@ -81,7 +97,22 @@ describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending 
     expect(plan.some((node) => node['Index Name'] === 'messages_pkey')).toBe(false);
     // The index already yields (receiver_ispb, seq) order: no sort of the whole pending set.
     expect(plan.some((node) => node['Node Type'] === 'Sort')).toBe(false);
-    expect(plan[0]['Node Type']).toBe('LockRows');
+    expect(plan.some((node) => node['Node Type'] === 'LockRows')).toBe(true);
+  });
+
+  it('the claim statement the app runs (claimBatch) also walks messages_pending and never scans messages whole', async () => {
+    const claimed = (await explainAppClaim()).find((node) => node['Subplan Name'] === 'CTE claimed');
+    expect(claimed).toBeDefined();
+    const claimScans = nodes(claimed!).filter((node) => node['Relation Name'] === 'messages');
+    expect(claimScans.map((node) => [node['Node Type'], node['Index Name']])).toEqual([['Index Scan', 'messages_pending']]);
+    // Read in index order and stop at the batch: sorting the ISPB's whole pending set would be O(pending).
+    expect(nodes(claimed!).filter((node) => node['Node Type'] === 'Sort')).toEqual([]);
+
+    const everywhere = await explainAppClaim();
+    const wholeScans = everywhere.filter(
+      (node) => node['Relation Name'] === 'messages' && /Seq Scan|Bitmap Heap Scan/.test(node['Node Type']),
+    );
+    expect(wholeScans).toEqual([]);
   });
 
   it('returns exactly the 10 pending rows, oldest first', async () => {

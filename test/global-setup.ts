@@ -3,10 +3,11 @@
  * (`npm test` builds first).
  *
  * Runs once per `npm test`: a real PostgreSQL for the whole suite, migrated once.
- * DATABASE_URL set: that server. Unset: an embedded cluster on a free port with
- * its own data dir (so it runs beside `npm start`), and a fresh database per run.
+ * DATABASE_URL set: that server. Unset: a fresh embedded cluster on a free port
+ * with a data dir of its own (so it runs beside `npm start` and other runs).
  * Tests never clean up: each works under its own random ISPB.
  */
+import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { startEmbeddedPostgres } from '../dist/src/db/embedded-postgres';
@@ -15,6 +16,10 @@ import { createSequelize } from '../dist/src/db/sequelize';
 import { freePort } from './support/free-port';
 
 const TEST_DATABASE = 'pix_stream_test';
+
+export function testClusterDir(): string {
+  return path.resolve('.data', `test-postgres-${process.pid}`);
+}
 
 async function recreateDatabase(adminUrl: string, name: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -30,7 +35,8 @@ async function recreateDatabase(adminUrl: string, name: string): Promise<void> {
 export default async function globalSetup(): Promise<void> {
   if (!process.env.DATABASE_URL) {
     const embedded = await startEmbeddedPostgres({
-      dataDir: '.data/test-postgres',
+      // A cluster per run: two `npm test` at once must not share (and wipe) one.
+      dataDir: testClusterDir(),
       port: await freePort(),
       database: 'postgres',
       logger: pino({ level: 'silent' }),

@@ -31,7 +31,9 @@ export class Database implements Queryable {
       options: '-c lock_timeout=5000 -c statement_timeout=30000',
     });
     // An idle client losing its connection (database restart) must not crash the process.
-    this.pool.on('error', (err) => logger.warn({ err }, 'idle database connection lost'));
+    this.pool.on('error', (err) =>
+      logger.warn({ code: (err as { code?: string }).code, reason: err.message }, 'idle database connection lost'),
+    );
   }
 
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {

@@ -8,7 +8,7 @@
  * polls needs the database until the very end).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
@@ -63,12 +63,25 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
-/** A server left behind by a process killed with -9 still owns the data dir: stop it first. */
+/** Which node process started the server in a data dir (kept beside it, not inside it). */
+function ownerFile(dataDir: string): string {
+  return `${dataDir}.owner`;
+}
+
+/**
+ * A server left behind by a process killed with -9 still holds the data dir:
+ * stop it first. A server whose owner is alive belongs to another running
+ * pix-stream: refuse rather than pull the database from under it.
+ */
 async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    const owner = existsSync(ownerFile(dataDir)) ? Number(readFileSync(ownerFile(dataDir), 'utf8')) : NaN;
+    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+      throw new Error(`${dataDir} is in use by the PostgreSQL of another running process (pid ${owner}); stop it or use another EMBEDDED_PG_DATA_DIR`);
+    }
     logger.warn({ pid }, 'stopping a PostgreSQL server left running by an earlier process');
     process.kill(pid, 'SIGINT');
     if (!(await waitForExit(pid, 15_000))) process.kill(pid, 'SIGKILL');
@@ -126,6 +139,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const args = ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   // Own process group: a Ctrl-C in the terminal reaches only node, which stops the server last.
   const child = spawn(path.join(bin, 'postgres'), args, { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  writeFileSync(ownerFile(dataDir), String(process.pid));
+  child.once('exit', () => rmSync(ownerFile(dataDir), { force: true }));
   const killOnExit = () => child.kill('SIGINT');
   process.once('exit', killOnExit);
   await waitUntilReady(child, logger);

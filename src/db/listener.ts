@@ -44,7 +44,7 @@ export function startListener(options: ListenerOptions): Listener {
   const lost = (current: pg.Client, err?: Error) => {
     if (client !== current) return;
     client = undefined;
-    if (connected) logger.warn({ err }, 'LISTEN connection lost; reconnecting');
+    if (connected) logger.warn({ reason: err?.message }, 'LISTEN connection lost; reconnecting');
     connected = false;
     current.end().catch(() => undefined);
     scheduleReconnect();

@@ -15,6 +15,7 @@ import { pick, randomDigits, randomInt, randomValor } from './generator/random.j
 import * as repo from './message-repository.js';
 
 const CHUNK_SIZE = 5000;
+const GENERATION_LANES = 2;
 const RECEIVER_POOL_SIZE = 50;
 const PAYER_POOL_SIZE = 300;
 const PAYER_ISPBS = PARTICIPANTS.map((participant) => participant.ispb);
@@ -64,18 +65,29 @@ export interface GenerateOptions {
 export async function generateMessages(db: Database, receiverIspb: string, count: number, options: GenerateOptions = {}): Promise<number> {
   const receivers = await clientPool(db, [receiverIspb], Math.min(RECEIVER_POOL_SIZE, count));
   const payers = await clientPool(db, PAYER_ISPBS, PAYER_POOL_SIZE);
+  let unclaimed = count;
   let created = 0;
-  while (created < count) {
-    if (options.signal?.aborted) throw new Error(`generation stopped by shutdown after ${created} of ${count} messages`);
-    const now = Date.now();
-    const size = Math.min(CHUNK_SIZE, count - created);
-    const chunk = Array.from({ length: size }, () => randomMessage(pick(payers), pick(receivers).id, now));
-    // A duplicate endToEndId (astronomically rare) is skipped by the insert and made up in the next round.
-    created += await db.transaction(async (client) => {
-      const inserted = await repo.insertMessages(client, receiverIspb, chunk);
-      await options.onChunk?.(client, inserted);
-      return inserted;
-    });
-  }
+  // Two lanes: one builds its next chunk in JS while the other's INSERT runs in PostgreSQL.
+  const lane = async () => {
+    while (unclaimed > 0) {
+      if (options.signal?.aborted) throw new Error(`generation stopped by shutdown after ${created} of ${count} messages`);
+      const size = Math.min(CHUNK_SIZE, unclaimed);
+      unclaimed -= size;
+      const now = Date.now();
+      const chunk = Array.from({ length: size }, () => randomMessage(pick(payers), pick(receivers).id, now));
+      const inserted = await db.transaction(async (client) => {
+        const rows = await repo.insertMessages(client, receiverIspb, chunk);
+        await options.onChunk?.(client, rows);
+        return rows;
+      });
+      created += inserted;
+      // A duplicate endToEndId (astronomically rare) was skipped by the insert: make it up.
+      unclaimed += size - inserted;
+    }
+  };
+  // Let both lanes settle before reporting, so nothing still writes after we return.
+  const lanes = await Promise.allSettled(Array.from({ length: GENERATION_LANES }, lane));
+  const failed = lanes.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
   return created;
 }

@@ -37,7 +37,7 @@ export class StreamService {
   /** Opens a stream if the ISPB has a free collector slot, then delivers its first batch. */
   async start(ispb: string, batchSize: number, signal: AbortSignal): Promise<Delivery | null> {
     const rootId = uuidv4();
-    await this.db.transaction(async (client) => {
+    const streamId = await this.db.transaction(async (client) => {
       await streams.lockCollectorSlots(client, ispb);
       const max = this.settings.maxCollectorsPerIspb;
       if ((await streams.countOpenStreams(client, ispb)) < max) return streams.insertStream(client, ispb, rootId);
@@ -47,7 +47,10 @@ export class StreamService {
       const retryAfterS = await streams.secondsUntilSlotFrees(client, ispb, this.settings.streamIdleTimeoutS);
       throw new TooManyRequests(`ISPB ${ispb} already has ${max} open streams (the limit); close one or retry later`, retryAfterS);
     });
-    return this.pullNext(ispb, rootId, batchSize, signal);
+    const delivery = await this.pullNext(ispb, rootId, batchSize, signal);
+    // Hung up before its first answer: the client never saw a Pull-Next to close the stream with.
+    if (!delivery) await this.db.transaction((client) => streams.closeStream(client, streamId));
+    return delivery;
   }
 
   /**
