@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Database } from './db/database.js';
-import { NotFound } from './lib/errors.js';
+import { BadRequest, NotFound } from './lib/errors.js';
 import type { Logger } from './lib/logger.js';
 import { methodNotAllowed } from './lib/method-not-allowed.js';
 import { problemHandler } from './lib/problem.js';
@@ -23,6 +23,11 @@ export function createApp({ db, longPoll, generationQueue, logger, settings }: A
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Node's parser takes a request line without a version as HTTP/0.9; no collector speaks it.
+  app.use((req, _res, next) => {
+    if (req.httpVersionMajor < 1) throw new BadRequest('HTTP/1.0 or newer is required');
+    next();
+  });
   app.use(express.json({ limit: '100kb' }));
 
   app.route('/health').get((_req, res) => void res.json({ status: 'ok' })).all(methodNotAllowed(['GET']));
