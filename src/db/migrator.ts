@@ -28,7 +28,8 @@ export function createMigrator(sequelize: Sequelize, logger?: Logger) {
       },
     },
     context: sequelize.getQueryInterface(),
-    storage: new SequelizeStorage({ sequelize }),
+    // Named explicitly: with `underscored` models the default would become sequelize_meta, not sequelize-cli's table.
+    storage: new SequelizeStorage({ sequelize, tableName: 'SequelizeMeta' }),
     logger: logger ? { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m), debug: (m) => logger.debug(m) } : undefined,
   });
 }
