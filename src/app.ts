@@ -2,8 +2,10 @@ import express from 'express';
 import type { Database } from './db/database.js';
 import { BadRequest, NotFound } from './lib/errors.js';
 import type { Logger } from './lib/logger.js';
+import type { Metrics } from './lib/metrics.js';
 import { methodNotAllowed } from './lib/method-not-allowed.js';
 import { problemHandler } from './lib/problem.js';
+import { requestLog } from './lib/request-log.js';
 import type { LongPoll } from './pix/long-poll.js';
 import { StreamService, type StreamSettings } from './pix/stream-service.js';
 import { streamRoutes } from './pix/stream-routes.js';
@@ -14,15 +16,17 @@ export interface AppDeps {
   db: Database;
   longPoll: LongPoll;
   generationQueue: GenerationQueue;
+  metrics: Metrics;
   logger: Logger;
   settings: StreamSettings & { generateSyncMax: number };
 }
 
 /** The Express app: routes and the one error handler. Listening is start-up's business (server.ts). */
-export function createApp({ db, longPoll, generationQueue, logger, settings }: AppDeps): express.Express {
+export function createApp({ db, longPoll, generationQueue, metrics, logger, settings }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestLog(logger, metrics));
   // Node's parser takes a request line without a version as HTTP/0.9; no collector speaks it.
   app.use((req, _res, next) => {
     if (req.httpVersionMajor < 1) throw new BadRequest('HTTP/1.0 or newer is required');
@@ -39,8 +43,15 @@ export function createApp({ db, longPoll, generationQueue, logger, settings }: A
     })
     .all(methodNotAllowed(['GET']));
 
-  app.use('/api/util', utilRoutes(new GenerationService(db, generationQueue, settings.generateSyncMax)));
-  app.use('/api/pix', streamRoutes(new StreamService(db, longPoll, settings)));
+  app
+    .route('/metrics')
+    .get(async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    })
+    .all(methodNotAllowed(['GET']));
+
+  app.use(utilRoutes(new GenerationService(db, generationQueue, metrics, settings.generateSyncMax)));
+  app.use(streamRoutes(new StreamService(db, longPoll, metrics, settings)));
 
   app.use((req) => {
     throw new NotFound(`No route for ${req.method} ${req.path}`);

@@ -15,9 +15,11 @@ import { migrateToLatest } from './db/migrator.js';
 import { createSequelize } from './db/sequelize.js';
 import { startJobs } from './jobs/boss.js';
 import type { Logger } from './lib/logger.js';
+import { createMetrics } from './lib/metrics.js';
 import { answerUnparsableRequest } from './lib/problem.js';
 import { LongPoll } from './pix/long-poll.js';
 import { MESSAGES_CHANNEL } from './pix/message-channel.js';
+import { countAllOpenStreams } from './pix/stream-repository.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -63,6 +65,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   const db = new Database(databaseUrl, config.dbPoolMax, logger);
   started.push(() => db.close());
   const longPoll = new LongPoll();
+  const metrics = createMetrics(() => countAllOpenStreams(db));
   const listener = startListener({
     connectionString: databaseUrl,
     channel: MESSAGES_CHANNEL,
@@ -75,13 +78,14 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     databaseUrl,
     db,
     logger,
+    metrics,
     runWorkers: config.jobsEnabled,
     streamIdleTimeoutS: config.streamIdleTimeoutS,
     expiryCheckIntervalS: config.expiryCheckIntervalS,
   });
   started.push(() => jobs.stop());
 
-  const app = createApp({ db, longPoll, logger, generationQueue: jobs.generationQueue, settings: config });
+  const app = createApp({ db, longPoll, logger, metrics, generationQueue: jobs.generationQueue, settings: config });
   const server = http.createServer(app);
   // Long polls last up to LONG_POLL_TIMEOUT_MS; keep-alive must outlive the gap between a collector's requests.
   server.keepAliveTimeout = 65_000;

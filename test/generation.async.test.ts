@@ -5,12 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { findGenerationJob, insertGenerationJob } from '../src/pix/generation-repository';
+import { createMetrics } from '../src/lib/metrics';
 import { runGenerationJob } from '../src/pix/generation-service';
 import { get } from './support/collector';
 import { messageCounts, randomIspb } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
+const metrics = createMetrics(async () => 0);
 beforeAll(async () => {
   server = await startTestServer({ JOBS: 'on', GENERATE_SYNC_MAX: '1000', LONG_POLL_TIMEOUT_MS: '5000', STREAM_IDLE_TIMEOUT_S: '30' });
 });
@@ -66,7 +68,7 @@ it('a job cut short resumes from its progress on the next attempt, without dupli
   const total = 40_000; // eight chunks: a shutdown after the first commit leaves most of it undone
   await insertGenerationJob(server.db, { id: jobId, ispb, total });
   const interrupted = new AbortController();
-  const firstAttempt = runGenerationJob(server.db, jobId, false, interrupted.signal);
+  const firstAttempt = runGenerationJob(server.db, metrics, jobId, false, interrupted.signal);
   // Stop once the first chunk has committed, as a shutdown would.
   while (!((await findGenerationJob(server.db, jobId))!.created > 0)) await sleep(5);
   interrupted.abort();
@@ -78,7 +80,7 @@ it('a job cut short resumes from its progress on the next attempt, without dupli
   expect(cut!.created).toBeLessThan(total);
   expect((await messageCounts(server.db, ispb)).total).toBe(cut!.created);
 
-  await runGenerationJob(server.db, jobId, false, new AbortController().signal);
+  await runGenerationJob(server.db, metrics, jobId, false, new AbortController().signal);
   expect(await findGenerationJob(server.db, jobId)).toMatchObject({ state: 'completed', created: total, attempts: 2 });
   expect((await messageCounts(server.db, ispb)).total).toBe(total);
 });

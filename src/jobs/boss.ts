@@ -6,6 +6,7 @@
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { GenerationQueue } from '../pix/generation-service.js';
 import { registerStreamExpiry } from './expire-idle-streams.js';
 import { createGenerationQueue, workGenerationQueue } from './generate-messages.js';
@@ -14,6 +15,7 @@ export interface JobsOptions {
   databaseUrl: string;
   db: Database;
   logger: Logger;
+  metrics: Metrics;
   runWorkers: boolean;
   streamIdleTimeoutS: number;
   expiryCheckIntervalS: number;
@@ -40,7 +42,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
   const shutdown = new AbortController();
   if (runWorkers) {
     await registerStreamExpiry(boss, options);
-    await workGenerationQueue(boss, options.db, shutdown.signal);
+    await workGenerationQueue(boss, options.db, options.metrics, shutdown.signal);
     logger.info('background jobs started');
   }
 

@@ -13,7 +13,7 @@ import type { JobsOptions } from './boss.js';
 export const EXPIRE_IDLE_STREAMS = 'expire-idle-streams';
 
 export async function registerStreamExpiry(boss: PgBoss, options: JobsOptions): Promise<void> {
-  const { db, logger, streamIdleTimeoutS, expiryCheckIntervalS } = options;
+  const { db, logger, metrics, streamIdleTimeoutS, expiryCheckIntervalS } = options;
   const scheduleNext = (delayS: number) =>
     boss.send(EXPIRE_IDLE_STREAMS, {}, {
       startAfter: delayS,
@@ -27,7 +27,10 @@ export async function registerStreamExpiry(boss: PgBoss, options: JobsOptions): 
   await boss.work(EXPIRE_IDLE_STREAMS, { pollingIntervalSeconds: Math.max(0.5, expiryCheckIntervalS / 2) }, async () => {
     try {
       const { ended, released } = await expireIdleStreams(db, streamIdleTimeoutS, null);
-      if (ended > 0) logger.info({ expired: ended, released }, 'expired idle streams');
+      if (ended > 0) {
+        metrics.streamsEnded.inc({ how: 'expired' }, ended);
+        logger.info({ expired: ended, released }, 'expired idle streams');
+      }
     } finally {
       await scheduleNext(expiryCheckIntervalS);
     }

@@ -4,6 +4,7 @@
  */
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { GenerationQueue } from '../pix/generation-service.js';
 import { runGenerationJob } from '../pix/generation-service.js';
 
@@ -29,12 +30,12 @@ export async function createGenerationQueue(boss: PgBoss): Promise<GenerationQue
   };
 }
 
-export async function workGenerationQueue(boss: PgBoss, db: Database, shutdown: AbortSignal): Promise<void> {
+export async function workGenerationQueue(boss: PgBoss, db: Database, metrics: Metrics, shutdown: AbortSignal): Promise<void> {
   await boss.work<GenerateJobData>(
     GENERATE_MESSAGES,
     { pollingIntervalSeconds: 1, includeMetadata: true },
     async ([job]) => {
-      await runGenerationJob(db, job.data.jobId, job.retryCount >= RETRY_LIMIT, shutdown);
+      await runGenerationJob(db, metrics, job.data.jobId, job.retryCount >= RETRY_LIMIT, shutdown);
     },
   );
 }

@@ -9,6 +9,7 @@
  */
 import { v4 as uuidv4 } from 'uuid';
 import type { Database } from '../db/database.js';
+import type { Metrics } from '../lib/metrics.js';
 import * as jobs from './generation-repository.js';
 import { generateMessages } from './message-generator.js';
 
@@ -23,11 +24,15 @@ export class GenerationService {
   constructor(
     private readonly db: Database,
     private readonly queue: GenerationQueue,
+    private readonly metrics: Metrics,
     private readonly syncMax: number,
   ) {}
 
   async request(ispb: string, count: number): Promise<GenerationResult> {
-    if (count <= this.syncMax) return { kind: 'done', created: await generateMessages(this.db, ispb, count) };
+    if (count <= this.syncMax) {
+      const created = await generateMessages(this.db, ispb, count, { onCommitted: (n) => this.metrics.messagesGenerated.inc(n) });
+      return { kind: 'done', created };
+    }
     const jobId = uuidv4();
     await jobs.insertGenerationJob(this.db, { id: jobId, ispb, total: count });
     await this.queue.enqueue(jobId);
@@ -40,12 +45,19 @@ export class GenerationService {
 }
 
 /** One attempt at a generation job; throws (for pg-boss to retry) after recording the error. */
-export async function runGenerationJob(db: Database, jobId: string, finalAttempt: boolean, signal: AbortSignal): Promise<void> {
+export async function runGenerationJob(
+  db: Database,
+  metrics: Metrics,
+  jobId: string,
+  finalAttempt: boolean,
+  signal: AbortSignal,
+): Promise<void> {
   const job = await jobs.beginGenerationAttempt(db, jobId);
   if (!job) return; // unknown, or already completed by an earlier attempt
   try {
     await generateMessages(db, job.ispb, job.total - job.created, {
       onChunk: (client, inserted) => jobs.addGenerationProgress(client, jobId, inserted),
+      onCommitted: (inserted) => metrics.messagesGenerated.inc(inserted),
       signal,
     });
     await jobs.finishGenerationJob(db, jobId);

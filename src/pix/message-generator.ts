@@ -58,6 +58,8 @@ async function clientPool(db: Database, ispbs: readonly string[], size: number):
 export interface GenerateOptions {
   /** Runs inside each chunk's transaction, so progress commits with the rows it counts. */
   onChunk?: (client: Queryable, inserted: number) => Promise<void>;
+  /** After each chunk commits. */
+  onCommitted?: (inserted: number) => void;
   /** Checked between chunks: a shutdown stops the work at a chunk boundary. */
   signal?: AbortSignal;
 }
@@ -81,6 +83,7 @@ export async function generateMessages(db: Database, receiverIspb: string, count
         return rows;
       });
       created += inserted;
+      options.onCommitted?.(inserted);
       // A duplicate endToEndId (astronomically rare) was skipped by the insert: make it up.
       unclaimed += size - inserted;
     }

@@ -52,16 +52,20 @@ export async function lockIteration(db: Queryable, iterationId: string): Promise
   };
 }
 
-/** Acknowledges the batch that was delivered with this iteration's URI. */
-export async function ackIteration(db: Queryable, iteration: { id: string; messageIds: number[] }): Promise<void> {
-  await db.query(
+/** Acknowledges the batch that was delivered with this iteration's URI; returns how many messages that acknowledged. */
+export async function ackIteration(db: Queryable, iteration: { id: string; messageIds: number[] }): Promise<number> {
+  const { rows } = await db.query(
     `WITH acked AS (
        UPDATE messages SET acked_at = now()
         WHERE id = ANY ($2::bigint[]) AND iteration_id = $1 AND acked_at IS NULL
+       RETURNING 1
+     ), iteration AS (
+       UPDATE iterations SET acked_at = now() WHERE id = $1 AND acked_at IS NULL
      )
-     UPDATE iterations SET acked_at = now() WHERE id = $1 AND acked_at IS NULL`,
+     SELECT count(*)::int AS acked FROM acked`,
     [iteration.id, iteration.messageIds],
   );
+  return rows[0].acked;
 }
 
 export interface ClaimRequest {
@@ -81,8 +85,14 @@ export interface ClaimRequest {
  * side by side without waiting on, or double-claiming, each other's rows.
  * Returns null when nothing was claimed and `final` is false (nothing written).
  */
-export async function claimBatch(db: Queryable, claim: ClaimRequest): Promise<string[] | null> {
-  const { rows } = await db.query<{ body: string }>(
+export interface ClaimedBatch {
+  bodies: string[];
+  /** How many of them had been delivered before (released by an ended stream). */
+  redelivered: number;
+}
+
+export async function claimBatch(db: Queryable, claim: ClaimRequest): Promise<ClaimedBatch | null> {
+  const { rows } = await db.query<{ body: string; redelivered: boolean }>(
     `WITH claimed AS (
        SELECT id FROM messages
         WHERE receiver_ispb = $2 AND iteration_id IS NULL
@@ -104,7 +114,7 @@ export async function claimBatch(db: Queryable, claim: ClaimRequest): Promise<st
      ), touched AS (
        UPDATE streams SET last_seen_at = now() WHERE id = $1
      )
-     SELECT ${MESSAGE_JSON_SQL} AS body, (SELECT count(*) FROM next_iteration) AS recorded
+     SELECT ${MESSAGE_JSON_SQL} AS body, m.delivery_count > 1 AS redelivered
        FROM delivered m
        JOIN clients p ON p.id = m.payer_id
        JOIN clients r ON r.id = m.receiver_id
@@ -112,7 +122,7 @@ export async function claimBatch(db: Queryable, claim: ClaimRequest): Promise<st
     [claim.streamId, claim.ispb, claim.previousId, claim.nextId, claim.limit, claim.final],
   );
   if (rows.length === 0 && !claim.final) return null;
-  return rows.map((row) => row.body);
+  return { bodies: rows.map((row) => row.body), redelivered: rows.filter((row) => row.redelivered).length };
 }
 
 /** The JSON of a batch already delivered, for a retried pull-next URI. */
@@ -136,6 +146,12 @@ export async function lockCollectorSlots(db: Queryable, ispb: string): Promise<v
 
 export async function countOpenStreams(db: Queryable, ispb: string): Promise<number> {
   const { rows } = await db.query(`SELECT count(*)::int AS open FROM streams WHERE ispb = $1 AND status = 'open'`, [ispb]);
+  return rows[0].open;
+}
+
+/** Open streams of every ISPB (a metric; the partial index keeps it cheap). */
+export async function countAllOpenStreams(db: Queryable): Promise<number> {
+  const { rows } = await db.query(`SELECT count(*)::int AS open FROM streams WHERE status = 'open'`);
   return rows[0].open;
 }
 

@@ -12,8 +12,9 @@ function hangUpSignal(res: Response): AbortSignal {
   return controller.signal;
 }
 
-function sendDelivery(req: Request, res: Response, ispb: string, delivery: Delivery | null, multipart: boolean): void {
+function sendDelivery(res: Response, ispb: string, delivery: Delivery | null, multipart: boolean): void {
   if (!delivery) return; // the client is gone
+  res.locals.streamId = delivery.streamId;
   res.setHeader('Pull-Next', `/api/pix/${ispb}/stream/${delivery.iterationId}`);
   res.setHeader('Cache-Control', 'no-store');
   const { bodies } = delivery;
@@ -31,12 +32,12 @@ export function streamRoutes(service: StreamService): Router {
   const router = Router();
 
   router
-    .route('/:ispb/stream/start')
+    .route('/api/pix/:ispb/stream/start')
     .get(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
       const multipart = acceptsMultipart(req.headers.accept);
       const delivery = await service.start(ispb, multipart ? MULTIPART_BATCH_SIZE : 1, hangUpSignal(res));
-      sendDelivery(req, res, ispb, delivery, multipart);
+      sendDelivery(res, ispb, delivery, multipart);
     })
     .all(methodNotAllowed(['GET']));
 
@@ -44,16 +45,16 @@ export function streamRoutes(service: StreamService): Router {
     const ispb = parseIspb(req.params.ispb);
     res.json({ ispb, closed: await service.stopAll(ispb) });
   };
-  router.route('/:ispb/stream/stop').get(stop).delete(stop).all(methodNotAllowed(['GET', 'DELETE']));
+  router.route('/api/pix/:ispb/stream/stop').get(stop).delete(stop).all(methodNotAllowed(['GET', 'DELETE']));
 
   router
-    .route('/:ispb/stream/:iterationId')
+    .route('/api/pix/:ispb/stream/:iterationId')
     .get(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
       const iterationId = parseIterationId(req.params.iterationId);
       const multipart = acceptsMultipart(req.headers.accept);
       const delivery = await service.pullNext(ispb, iterationId, multipart ? MULTIPART_BATCH_SIZE : 1, hangUpSignal(res));
-      sendDelivery(req, res, ispb, delivery, multipart);
+      sendDelivery(res, ispb, delivery, multipart);
     })
     .delete(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);

@@ -11,6 +11,7 @@
 import { v4 as uuidv4 } from 'uuid';
 import type { Database, Queryable } from '../db/database.js';
 import { Gone, NotFound, TooManyRequests } from '../lib/errors.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { LongPoll } from './long-poll.js';
 import * as streams from './stream-repository.js';
 
@@ -21,35 +22,42 @@ export interface StreamSettings {
 }
 
 export interface Delivery {
+  streamId: number;
   /** Id of the pull-next URI handed out with this batch. */
   iterationId: string;
   /** Message JSON texts, in order; empty means 204. */
   bodies: string[];
+  /** A repeated URI answered again with the batch it delivered before. */
+  replay: boolean;
 }
 
 export class StreamService {
   constructor(
     private readonly db: Database,
     private readonly longPoll: LongPoll,
+    private readonly metrics: Metrics,
     private readonly settings: StreamSettings,
   ) {}
 
   /** Opens a stream if the ISPB has a free collector slot, then delivers its first batch. */
   async start(ispb: string, batchSize: number, signal: AbortSignal): Promise<Delivery | null> {
     const rootId = uuidv4();
+    let reaped: streams.EndedStreams | undefined;
     const streamId = await this.db.transaction(async (client) => {
       await streams.lockCollectorSlots(client, ispb);
       const max = this.settings.maxCollectorsPerIspb;
       if ((await streams.countOpenStreams(client, ispb)) < max) return streams.insertStream(client, ispb, rootId);
       // At the limit: a crashed collector's stream may be holding a slot, reap before refusing.
-      await streams.expireIdleStreams(client, this.settings.streamIdleTimeoutS, ispb);
+      reaped = await streams.expireIdleStreams(client, this.settings.streamIdleTimeoutS, ispb);
       if ((await streams.countOpenStreams(client, ispb)) < max) return streams.insertStream(client, ispb, rootId);
       const retryAfterS = await streams.secondsUntilSlotFrees(client, ispb, this.settings.streamIdleTimeoutS);
+      this.metrics.streamsRefused.inc();
       throw new TooManyRequests(`ISPB ${ispb} already has ${max} open streams (the limit); close one or retry later`, retryAfterS);
     });
+    if (reaped) this.countEnded('expired', reaped);
     const delivery = await this.pullNext(ispb, rootId, batchSize, signal);
     // Hung up before its first answer: the client never saw a Pull-Next to close the stream with.
-    if (!delivery) await this.db.transaction((client) => streams.closeStream(client, streamId));
+    if (!delivery) this.countEnded('closed', await this.db.transaction((client) => streams.closeStream(client, streamId)));
     return delivery;
   }
 
@@ -59,27 +67,18 @@ export class StreamService {
    * Resolves null only when the client hung up while waiting.
    */
   async pullNext(ispb: string, iterationId: string, batchSize: number, signal: AbortSignal): Promise<Delivery | null> {
-    const deadline = Date.now() + this.settings.longPollTimeoutMs;
+    const requested = Date.now();
+    const deadline = requested + this.settings.longPollTimeoutMs;
     for (;;) {
       const waiter = this.longPoll.subscribe(ispb);
       try {
         const final = Date.now() >= deadline || this.longPoll.shuttingDown;
-        const delivery = await this.db.transaction(async (client) => {
-          const iteration = await this.lockForIspb(client, ispb, iterationId);
-          if (iteration.next) return this.replay(client, iteration.next);
-          if (!iteration.acked) await streams.ackIteration(client, iteration);
-          const nextId = uuidv4();
-          const bodies = await streams.claimBatch(client, {
-            streamId: iteration.streamId,
-            ispb,
-            previousId: iteration.id,
-            nextId,
-            limit: batchSize,
-            final,
-          });
-          return bodies && { iterationId: nextId, bodies };
-        });
-        if (delivery) return delivery;
+        const delivery = await this.attemptClaim(ispb, iterationId, batchSize, final);
+        if (delivery) {
+          const outcome = delivery.bodies.length > 0 ? 'messages' : 'empty';
+          this.metrics.longPollWait.observe({ outcome }, (Date.now() - requested) / 1000);
+          return delivery;
+        }
         const reason = await waiter.wait(deadline - Date.now(), signal);
         if (reason === 'aborted') return null;
       } finally {
@@ -89,18 +88,54 @@ export class StreamService {
   }
 
   /** DELETE of a pull-next URI: acknowledge its batch, close the stream, release anything later. */
-  async close(ispb: string, iterationId: string): Promise<void> {
-    await this.db.transaction(async (client) => {
+  async close(ispb: string, iterationId: string): Promise<number> {
+    const { streamId, acked, ended } = await this.db.transaction(async (client) => {
       const iteration = await this.lockForIspb(client, ispb, iterationId);
-      await streams.ackIteration(client, iteration);
-      await streams.closeStream(client, iteration.streamId);
+      const acked = await streams.ackIteration(client, iteration);
+      return { streamId: iteration.streamId, acked, ended: await streams.closeStream(client, iteration.streamId) };
     });
+    this.metrics.messagesAcknowledged.inc(acked);
+    this.countEnded('closed', ended);
+    return streamId;
   }
 
   /** Closes every open stream of the ISPB; their unacknowledged messages become pending. */
   async stopAll(ispb: string): Promise<number> {
-    const { ended } = await this.db.transaction((client) => streams.closeOpenStreams(client, ispb));
-    return ended;
+    const ended = await this.db.transaction((client) => streams.closeOpenStreams(client, ispb));
+    this.countEnded('closed', ended);
+    return ended.ended;
+  }
+
+  /** One attempt: null when nothing was claimed and it is not yet time to answer empty. */
+  private async attemptClaim(ispb: string, iterationId: string, batchSize: number, final: boolean): Promise<Delivery | null> {
+    const started = process.hrtime.bigint();
+    let acked = 0;
+    let redelivered = 0;
+    const delivery = await this.db.transaction(async (client): Promise<Delivery | null> => {
+      const iteration = await this.lockForIspb(client, ispb, iterationId);
+      if (iteration.next) return this.replay(client, iteration);
+      if (!iteration.acked) acked = await streams.ackIteration(client, iteration);
+      const nextId = uuidv4();
+      const claimed = await streams.claimBatch(client, {
+        streamId: iteration.streamId,
+        ispb,
+        previousId: iteration.id,
+        nextId,
+        limit: batchSize,
+        final,
+      });
+      if (!claimed) return null;
+      redelivered = claimed.redelivered;
+      return { streamId: iteration.streamId, iterationId: nextId, bodies: claimed.bodies, replay: false };
+    });
+    // Counted once committed.
+    this.metrics.claimDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.metrics.messagesAcknowledged.inc(acked);
+    if (delivery && !delivery.replay) {
+      this.metrics.messagesDelivered.inc(delivery.bodies.length);
+      this.metrics.messagesRedelivered.inc(redelivered);
+    }
+    return delivery;
   }
 
   private async lockForIspb(client: Queryable, ispb: string, iterationId: string) {
@@ -113,8 +148,14 @@ export class StreamService {
     return iteration;
   }
 
-  private async replay(client: Queryable, next: NonNullable<streams.LockedIteration['next']>): Promise<Delivery> {
+  private async replay(client: Queryable, iteration: streams.LockedIteration): Promise<Delivery> {
+    const next = iteration.next!;
     if (next.acked) throw new Gone('This pull-next URI was already followed and its batch acknowledged; follow the newest one');
-    return { iterationId: next.id, bodies: await streams.batchBodies(client, next.messageIds) };
+    const bodies = await streams.batchBodies(client, next.messageIds);
+    return { streamId: iteration.streamId, iterationId: next.id, bodies, replay: true };
+  }
+
+  private countEnded(how: 'closed' | 'expired', ended: streams.EndedStreams): void {
+    if (ended.ended > 0) this.metrics.streamsEnded.inc({ how }, ended.ended);
   }
 }

@@ -8,7 +8,7 @@ export function utilRoutes(generation: GenerationService): Router {
   const router = Router();
 
   router
-    .route('/msgs/:ispb/:number')
+    .route('/api/util/msgs/:ispb/:number')
     .post(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
       const count = parseMessageCount(req.params.number, MAX_GENERATION);
@@ -23,7 +23,7 @@ export function utilRoutes(generation: GenerationService): Router {
     .all(methodNotAllowed(['POST']));
 
   router
-    .route('/jobs/:id')
+    .route('/api/util/jobs/:id')
     .get(async (req, res) => {
       const id = parseJobId(req.params.id);
       const job = await generation.find(id);

@@ -1,0 +1,52 @@
+/**
+ * Prometheus metrics of one API process, on a registry of its own (several
+ * apps can live in one process, as in tests). Counters move where the thing
+ * happens; the open-streams gauge asks the database at scrape time, since
+ * streams are shared by every process.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics(countOpenStreams: () => Promise<number>) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'pix_stream_' });
+  const registers = [registry];
+  return {
+    registry,
+    messagesGenerated: new Counter({ name: 'pix_stream_messages_generated_total', help: 'Messages inserted by the generator', registers }),
+    messagesDelivered: new Counter({ name: 'pix_stream_messages_delivered_total', help: 'Messages handed to collectors (first deliveries and redeliveries; replays not counted)', registers }),
+    messagesRedelivered: new Counter({ name: 'pix_stream_messages_redelivered_total', help: 'Deliveries of messages released by an ended stream', registers }),
+    messagesAcknowledged: new Counter({ name: 'pix_stream_messages_acknowledged_total', help: 'Messages acknowledged', registers }),
+    streamsEnded: new Counter({ name: 'pix_stream_streams_ended_total', help: 'Streams ended, by how', labelNames: ['how'] as const, registers }),
+    streamsRefused: new Counter({ name: 'pix_stream_streams_refused_total', help: 'Starts refused with 429: the ISPB was at its collector limit', registers }),
+    openStreams: new Gauge({
+      name: 'pix_stream_open_streams',
+      help: 'Open streams in the database (all processes)',
+      registers,
+      async collect() {
+        this.set(await countOpenStreams());
+      },
+    }),
+    longPollWait: new Histogram({
+      name: 'pix_stream_long_poll_seconds',
+      help: 'Time from a stream request to its answer, by outcome',
+      labelNames: ['outcome'] as const,
+      buckets: [0.005, 0.02, 0.1, 0.5, 1, 2, 4, 8, 16, 32],
+      registers,
+    }),
+    claimDuration: new Histogram({
+      name: 'pix_stream_claim_seconds',
+      help: 'Duration of one claim transaction (lock, acknowledge, claim, record)',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+      registers,
+    }),
+    httpRequests: new Histogram({
+      name: 'pix_stream_http_request_seconds',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 8, 16],
+      registers,
+    }),
+  };
+}

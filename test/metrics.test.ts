@@ -1,0 +1,65 @@
+/** /metrics speaks Prometheus text, and the counts move with what the stream does. */
+import request from 'supertest';
+import { drain, get } from './support/collector';
+import { randomIspb } from './support/factories';
+import { startTestServer, type TestServer } from './support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ MAX_COLLECTORS_PER_ISPB: '1' });
+});
+afterAll(() => server.stop());
+
+async function scrape(): Promise<Map<string, number>> {
+  const res = await request(server.url).get('/metrics');
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+  const samples = new Map<string, number>();
+  for (const line of res.text.split('\n')) {
+    const match = /^(pix_stream_\w+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (match) samples.set(match[1], Number(match[2]));
+  }
+  return samples;
+}
+
+const delta = (before: Map<string, number>, after: Map<string, number>, key: string) =>
+  (after.get(key) ?? 0) - (before.get(key) ?? 0);
+
+it('counts generated, delivered and acknowledged messages, ended and refused streams', async () => {
+  const ispb = randomIspb();
+  const before = await scrape();
+  await request(server.url).post(`/api/util/msgs/${ispb}/35`).expect(201);
+  const received = await drain(server.url, ispb, { multipart: true });
+  expect(received).toHaveLength(35);
+  const holder = await get(server.url, `/api/pix/${ispb}/stream/start`);
+  expect((await get(server.url, `/api/pix/${ispb}/stream/start`)).status).toBe(429);
+  await get(server.url, holder.pullNext!, undefined, 'DELETE');
+  const after = await scrape();
+
+  // Counters are per process; other tests in this file share it, so compare deltas.
+  expect(delta(before, after, 'pix_stream_messages_generated_total')).toBe(35);
+  expect(delta(before, after, 'pix_stream_messages_delivered_total')).toBe(35);
+  expect(delta(before, after, 'pix_stream_messages_acknowledged_total')).toBe(35);
+  expect(delta(before, after, 'pix_stream_messages_redelivered_total')).toBe(0);
+  expect(delta(before, after, 'pix_stream_streams_ended_total{how="closed"}')).toBe(2);
+  expect(delta(before, after, 'pix_stream_streams_refused_total')).toBe(1);
+  expect(after.has('pix_stream_open_streams')).toBe(true);
+  expect(delta(before, after, 'pix_stream_long_poll_seconds_count{outcome="messages"}')).toBe(4);
+  expect(delta(before, after, 'pix_stream_claim_seconds_count')).toBeGreaterThanOrEqual(6);
+  expect(
+    delta(before, after, 'pix_stream_http_request_seconds_count{method="GET",route="/api/pix/:ispb/stream/start",status="429"}'),
+  ).toBe(1);
+});
+
+it('counts a redelivery after a stream is stopped with its batch unacknowledged', async () => {
+  const ispb = randomIspb();
+  await request(server.url).post(`/api/util/msgs/${ispb}/3`).expect(201);
+  const before = await scrape();
+  await get(server.url, `/api/pix/${ispb}/stream/start`, 'multipart/json');
+  await request(server.url).get(`/api/pix/${ispb}/stream/stop`).expect(200);
+  await drain(server.url, ispb, { multipart: true });
+  const after = await scrape();
+  expect(delta(before, after, 'pix_stream_messages_delivered_total')).toBe(6);
+  expect(delta(before, after, 'pix_stream_messages_redelivered_total')).toBe(3);
+  expect(delta(before, after, 'pix_stream_messages_acknowledged_total')).toBe(3);
+});
