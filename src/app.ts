@@ -5,6 +5,8 @@ import type { Logger } from './lib/logger.js';
 import type { Metrics } from './lib/metrics.js';
 import { methodNotAllowed } from './lib/method-not-allowed.js';
 import { problemHandler } from './lib/problem.js';
+import { renderDocsPage } from './openapi/docs-page.js';
+import { openApiDocument } from './openapi/document.js';
 import { requestLog } from './lib/request-log.js';
 import type { LongPoll } from './pix/long-poll.js';
 import { StreamService, type StreamSettings } from './pix/stream-service.js';
@@ -43,6 +45,9 @@ export function createApp({ db, longPoll, generationQueue, metrics, logger, sett
     })
     .all(methodNotAllowed(['GET']));
 
+  app.route('/openapi.json').get((_req, res) => void res.json(openApiDocument)).all(methodNotAllowed(['GET']));
+  const docsPage = renderDocsPage();
+  app.route('/docs').get((_req, res) => void res.type('html').send(docsPage)).all(methodNotAllowed(['GET']));
   app
     .route('/metrics')
     .get(async (_req, res) => {

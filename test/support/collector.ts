@@ -1,4 +1,5 @@
 /** A collector as a bank would write one: start, follow Pull-Next until 204, optionally DELETE. */
+import { checkAgainstDocument } from './openapi';
 
 export interface PixMessage {
   endToEndId: string;
@@ -22,6 +23,15 @@ export async function get(baseUrl: string, path: string, accept?: string, method
   const res = await fetch(baseUrl + path, { method, headers: accept ? { accept } : {} });
   const text = await res.text();
   const body = text ? JSON.parse(text) : undefined;
+  const problems = checkAgainstDocument({
+    method,
+    path,
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    headers: Object.fromEntries(['pull-next', 'retry-after', 'location', 'allow'].map((name) => [name, res.headers.get(name)])),
+    body,
+  });
+  if (problems.length > 0) throw new Error(`response does not match the OpenAPI document:\n${problems.join('\n')}`);
   const messages = res.status === 200 && body && 'endToEndId' in (Array.isArray(body) ? body[0] ?? {} : body)
     ? (Array.isArray(body) ? body : [body])
     : [];

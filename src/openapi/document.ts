@@ -1,0 +1,135 @@
+/**
+ * The OpenAPI 3.1 description of every route, served at /openapi.json.
+ * Any other method on a described path answers 405 problem+json with Allow
+ * (OpenAPI has no place for responses of undescribed methods).
+ * test/openapi.test.ts checks it against the routes the app registers and
+ * validates the suite's responses against it.
+ */
+import { schemas } from './schemas.js';
+
+const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } };
+const pullNext = {
+  'Pull-Next': {
+    description: 'The URI to request next; requesting it acknowledges this batch',
+    required: true,
+    schema: { type: 'string', pattern: '^/api/pix/[0-9]{8}/stream/[0-9a-f-]{36}$' },
+  },
+};
+const unavailable = { headers: retryAfter, ...problem('The database is unreachable') };
+const badRequest = problem('Malformed ISPB, count or id');
+
+const ispb = { name: 'ispb', in: 'path', required: true, description: 'Receiving ISPB, 8 digits', schema: { type: 'string', pattern: '^[0-9]{8}$' } };
+const iterationId = { name: 'iterationId', in: 'path', required: true, description: 'Last segment of a Pull-Next URI', schema: { type: 'string', format: 'uuid' } };
+const accept = {
+  name: 'Accept',
+  in: 'header',
+  description: 'Naming multipart/json asks for up to 10 messages per answer; anything else gets one',
+  schema: { type: 'string' },
+};
+
+const delivered = {
+  description: 'Messages: one as application/json, or up to 10 as a JSON array with Content-Type multipart/json',
+  headers: pullNext,
+  content: {
+    'application/json': { schema: { $ref: '#/components/schemas/Message' } },
+    'multipart/json': { schema: { $ref: '#/components/schemas/MessageBatch' } },
+  },
+};
+const empty = { description: 'Nothing arrived within the long poll', headers: pullNext };
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'pix-stream',
+    version: '0.1.0',
+    description: 'PIX messages streamed to the receiving bank’s collectors: long poll, Pull-Next URIs, implicit acknowledgement.',
+  },
+  paths: {
+    '/api/util/msgs/{ispb}/{number}': {
+      post: {
+        summary: 'Generate random messages for a receiving ISPB',
+        parameters: [ispb, { name: 'number', in: 'path', required: true, schema: { type: 'integer', minimum: 1, maximum: 10_000_000 } }],
+        responses: {
+          '201': { description: 'Generated (number ≤ GENERATE_SYNC_MAX)', content: json('Generated') },
+          '202': {
+            description: 'Queued as a background job (number > GENERATE_SYNC_MAX)',
+            headers: { Location: { required: true, schema: { type: 'string' } } },
+            content: json('GenerationAccepted'),
+          },
+          '400': badRequest,
+          '503': unavailable,
+        },
+      },
+    },
+    '/api/util/jobs/{id}': {
+      get: {
+        summary: 'State and progress of a generation job',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: { '200': { description: 'The job', content: json('GenerationJob') }, '400': badRequest, '404': problem('No such job'), '503': unavailable },
+      },
+    },
+    '/api/pix/{ispb}/stream/start': {
+      get: {
+        summary: 'Open a stream and long-poll its first batch',
+        parameters: [ispb, accept],
+        responses: {
+          '200': delivered,
+          '204': empty,
+          '400': badRequest,
+          '429': { headers: retryAfter, ...problem('The ISPB already has MAX_COLLECTORS_PER_ISPB open streams') },
+          '503': unavailable,
+        },
+      },
+    },
+    '/api/pix/{ispb}/stream/stop': {
+      get: {
+        summary: 'Close every open stream of the ISPB (their unacknowledged messages become pending)',
+        parameters: [ispb],
+        responses: { '200': { description: 'Closed', content: json('Stopped') }, '400': badRequest, '503': unavailable },
+      },
+      delete: {
+        summary: 'Same as GET',
+        parameters: [ispb],
+        responses: { '200': { description: 'Closed', content: json('Stopped') }, '400': badRequest, '503': unavailable },
+      },
+    },
+    '/api/pix/{ispb}/stream/{iterationId}': {
+      get: {
+        summary: 'Acknowledge the previous batch and long-poll the next; repeating a URI replays its batch',
+        parameters: [ispb, iterationId, accept],
+        responses: {
+          '200': delivered,
+          '204': empty,
+          '400': badRequest,
+          '404': problem('Unknown iteration, or one of another ISPB'),
+          '410': problem('The stream is closed or expired, or this URI’s next batch was already acknowledged'),
+          '503': unavailable,
+        },
+      },
+      delete: {
+        summary: 'Acknowledge this URI’s batch and close the stream',
+        parameters: [ispb, iterationId],
+        responses: {
+          '200': { description: 'Closed', content: json('Closed') },
+          '400': badRequest,
+          '404': problem('Unknown iteration, or one of another ISPB'),
+          '410': problem('Already closed or expired'),
+          '503': unavailable,
+        },
+      },
+    },
+    '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'Running', content: json('Status') } } } },
+    '/ready': { get: { summary: 'Readiness: the database answers', responses: { '200': { description: 'Ready', content: json('Status') }, '503': unavailable } } },
+    '/metrics': {
+      get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+    },
+    '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } },
+    '/docs': { get: { summary: 'A readable page of this document', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } },
+  },
+  components: { schemas },
+} as const;

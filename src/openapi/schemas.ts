@@ -1,0 +1,92 @@
+/** JSON Schemas of the API's bodies (OpenAPI 3.1 = JSON Schema 2020-12). */
+
+const digits = (min: number, max: number) => ({ type: 'string', pattern: `^[0-9]{${min},${max}}$` });
+
+export const schemas = {
+  Party: {
+    type: 'object',
+    required: ['nome', 'cpfCnpj', 'ispb', 'agencia', 'contaTransacional', 'tipoConta'],
+    additionalProperties: false,
+    properties: {
+      nome: { type: 'string', minLength: 1, maxLength: 140 },
+      cpfCnpj: { type: 'string', pattern: '^([0-9]{11}|[0-9]{14})$', description: 'CPF (11 digits) or CNPJ (14), valid check digits' },
+      ispb: digits(8, 8),
+      agencia: digits(1, 4),
+      contaTransacional: digits(1, 20),
+      tipoConta: { type: 'string', enum: ['CACC', 'SVGS', 'SLRY', 'TRAN'] },
+    },
+  },
+  Message: {
+    type: 'object',
+    required: ['endToEndId', 'valor', 'pagador', 'recebedor', 'campoLivre', 'txId', 'dataHoraPagamento'],
+    additionalProperties: false,
+    properties: {
+      endToEndId: { type: 'string', pattern: '^E[0-9]{8}[0-9]{12}[A-Za-z0-9]{11}$', description: 'E + payer ISPB + yyyyMMddHHmm (UTC) + 11 alphanumerics' },
+      valor: { type: 'number', exclusiveMinimum: 0, multipleOf: 0.01 },
+      pagador: { $ref: '#/components/schemas/Party' },
+      recebedor: { $ref: '#/components/schemas/Party' },
+      campoLivre: { type: 'string', maxLength: 200 },
+      txId: { type: 'string', pattern: '^[A-Za-z0-9]{26,35}$' },
+      dataHoraPagamento: { type: 'string', format: 'date-time' },
+    },
+  },
+  MessageBatch: { type: 'array', minItems: 1, maxItems: 10, items: { $ref: '#/components/schemas/Message' } },
+  Problem: {
+    type: 'object',
+    description: 'RFC 9457 problem details',
+    required: ['type', 'title', 'status', 'detail'],
+    properties: {
+      type: { type: 'string' },
+      title: { type: 'string' },
+      status: { type: 'integer', minimum: 400, maximum: 599 },
+      detail: { type: 'string' },
+      instance: { type: 'string' },
+    },
+  },
+  Generated: {
+    type: 'object',
+    required: ['ispb', 'created'],
+    additionalProperties: false,
+    properties: { ispb: digits(8, 8), created: { type: 'integer', minimum: 1 } },
+  },
+  GenerationAccepted: {
+    type: 'object',
+    required: ['ispb', 'jobId', 'total', 'status'],
+    additionalProperties: false,
+    properties: {
+      ispb: digits(8, 8),
+      jobId: { type: 'string', format: 'uuid' },
+      total: { type: 'integer' },
+      status: { type: 'string', description: 'URI of the job, as in Location' },
+    },
+  },
+  GenerationJob: {
+    type: 'object',
+    required: ['id', 'ispb', 'total', 'created', 'state', 'error', 'attempts', 'createdAt', 'updatedAt'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      ispb: digits(8, 8),
+      total: { type: 'integer' },
+      created: { type: 'integer', minimum: 0 },
+      state: { type: 'string', enum: ['queued', 'running', 'completed', 'failed'] },
+      error: { type: ['string', 'null'] },
+      attempts: { type: 'integer', minimum: 0 },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  Closed: {
+    type: 'object',
+    required: ['ispb', 'closed'],
+    additionalProperties: false,
+    properties: { ispb: digits(8, 8), closed: { type: 'boolean', const: true } },
+  },
+  Stopped: {
+    type: 'object',
+    required: ['ispb', 'closed'],
+    additionalProperties: false,
+    properties: { ispb: digits(8, 8), closed: { type: 'integer', minimum: 0, description: 'streams closed' } },
+  },
+  Status: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } },
+} as const;
