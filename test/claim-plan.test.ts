@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../src/db/database';
-import { claimBatch } from '../src/pix/stream-repository';
+import { pullBatch } from '../src/pix/pull-batch';
 import { randomIspb, seedMessages } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -41,7 +41,7 @@ beforeAll(async () => {
   const iterationId = randomUUID();
   await server.db.query('INSERT INTO iterations (id, stream_id, acked_at) VALUES ($1, $2, now())', [iterationId, rows[0].id]);
   const delivered = await server.db.query(
-    `UPDATE messages SET iteration_id = $1, acked_at = now(), delivery_count = 1
+    `UPDATE messages SET iteration_id = $1, delivery_count = 1
       WHERE receiver_ispb = $2
         AND id NOT IN (SELECT id FROM messages WHERE receiver_ispb = $2 ORDER BY seq DESC LIMIT 10)`,
     [iterationId, ispb],
@@ -70,16 +70,16 @@ async function explainPrepared(): Promise<PlanNode> {
   }
 }
 
-/** Records the statement claimBatch sends, then EXPLAINs it with the same values (EXPLAIN does not execute it). */
+/** Records the statement the hot path sends (pullBatch), then EXPLAINs it with the same values (EXPLAIN does not execute it). */
 async function explainAppClaim(): Promise<PlanNode[]> {
   let sent: { text: string; values: unknown[] } | undefined;
-  const recorder = {
-    query: async (text: string, values: unknown[] = []) => {
-      sent = { text, values };
-      return { rows: [], rowCount: 0, command: 'SELECT', oid: 0, fields: [] };
+  const recorder: Queryable = {
+    query: async (config: string | { text: string }, values: unknown[] = []) => {
+      sent = { text: typeof config === 'string' ? config : config.text, values };
+      return { rows: [{ ispb: null }], rowCount: 0, command: 'SELECT', oid: 0, fields: [] } as never;
     },
-  } as unknown as Queryable;
-  await claimBatch(recorder, { streamId: 1, ispb, previousId: randomUUID(), nextId: randomUUID(), limit: 10, final: false });
+  };
+  await pullBatch(recorder, { iterationId: randomUUID(), ispb, nextId: randomUUID(), limit: 10, final: false });
   const { rows } = await server.db.query(`EXPLAIN (FORMAT JSON) ${sent!.text}`, sent!.values);
   return nodes(rows[0]['QUERY PLAN'][0].Plan);
 }
@@ -100,7 +100,7 @@ describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending 
     expect(plan.some((node) => node['Node Type'] === 'LockRows')).toBe(true);
   });
 
-  it('the claim statement the app runs (claimBatch) also walks messages_pending and never scans messages whole', async () => {
+  it('the statement the app runs (pullBatch) also walks messages_pending and never scans messages whole', async () => {
     const claimed = (await explainAppClaim()).find((node) => node['Subplan Name'] === 'CTE claimed');
     expect(claimed).toBeDefined();
     const claimScans = nodes(claimed!).filter((node) => node['Relation Name'] === 'messages');
@@ -118,7 +118,7 @@ describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending 
   it('returns exactly the 10 pending rows, oldest first', async () => {
     const { rows } = await server.db.query(CLAIM_SQL.replace('FOR UPDATE SKIP LOCKED', ''), [ispb]);
     const pending = await server.db.query(
-      'SELECT id FROM messages WHERE receiver_ispb = $1 AND acked_at IS NULL ORDER BY seq',
+      'SELECT id FROM messages WHERE receiver_ispb = $1 AND iteration_id IS NULL ORDER BY seq',
       [ispb],
     );
     expect(rows.map((row) => row.id)).toEqual(pending.rows.map((row) => row.id));

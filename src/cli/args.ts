@@ -103,7 +103,6 @@ function baseUrl(command: string, raw: string | boolean | undefined): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`--base-url must be http:// or https://, got "${text}"`, command);
   }
-  url.pathname = url.pathname.replace(/\/+$/, ''); // paths are appended: no double slash
   return url;
 }
 
@@ -136,5 +135,5 @@ export function parseGenerate(args: string[]): GenerateOptions | null {
 
 /** A path of the API appended to the base URL (which may itself have a path prefix). */
 export function apiUrl(base: URL, path: string): URL {
-  return new URL(base.pathname + path, base);
+  return new URL(base.pathname.replace(/\/+$/, '') + path, base);
 }

@@ -16,6 +16,9 @@ import { formatCount, formatDuration, formatRate, LiveLine, RateMeter } from './
 
 type Outcome = 'closed' | 'gone' | 'failed';
 
+/** endToEndIds remembered for duplicate counting (about 100 bytes each; a JS Set holds at most 2^24). */
+const MAX_TRACKED_IDS = 10_000_000;
+
 export async function collect(options: CollectOptions): Promise<number> {
   let sink: NdjsonSink;
   try {
@@ -56,7 +59,7 @@ export async function collect(options: CollectOptions): Promise<number> {
       for (const message of messages) {
         // endToEndId is the bank's idempotency key: a redelivery after a stream expired shows up here.
         if (seen.has(message.endToEndId)) duplicates += 1;
-        else seen.add(message.endToEndId);
+        else if (seen.size < MAX_TRACKED_IDS) seen.add(message.endToEndId);
       }
       total += messages.length;
       if (options.idleExit !== null && allIdle(collectors, options.idleExit)) {
@@ -107,7 +110,7 @@ export async function collect(options: CollectOptions): Promise<number> {
   const lines = [
     `pix-stream collect: ISPB ${options.ispb}, ${stopReason}`,
     row('messages', formatCount(total)),
-    row('duplicates', formatCount(duplicates)),
+    row('duplicates', formatCount(duplicates) + (seen.size >= MAX_TRACKED_IDS ? ` (among the first ${formatCount(MAX_TRACKED_IDS)} ids)` : '')),
     row('duration', formatDuration(durationMs)),
     row('rate', `${formatRate(total / Math.max(durationMs / 1000, 0.001))} msg/s`),
     row('streams', `${closed} closed${notClosed ? `, ${notClosed} not (see above)` : ''}`),

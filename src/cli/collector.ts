@@ -99,6 +99,11 @@ export class Collector {
         await pause(waitMs, this.ctx.stop);
         continue;
       }
+      if (reply.status === 410) {
+        // The new stream was closed (say, by /stream/stop) while its first long poll waited.
+        this.ctx.log(`collector ${this.id}: stream ended before its first answer (${describeReply(reply)}); starting a new one`);
+        continue;
+      }
       if (reply.status >= 500) {
         await this.backoff(`stream start answered ${describeReply(reply)}`, reply.status === 503 ? retryAfterMs(reply) : undefined);
         continue;
@@ -148,7 +153,9 @@ export class Collector {
     try {
       await this.ctx.sink.write(messages);
     } catch (err) {
-      throw new CollectorFailure(`collector ${this.id}: writing to ${this.ctx.sink.description} failed (${errorText(err)})`);
+      // Not acknowledged. After a start there is no earlier URI to DELETE: the stream expires on the server.
+      const fate = this.pullNext ? 'released on close' : "redelivered after the server's idle timeout";
+      throw new CollectorFailure(`collector ${this.id}: writing to ${this.ctx.sink.description} failed (${errorText(err)}); that batch is ${fate}`);
     }
     this.pullNext = pullNext;
     this.received += messages.length;

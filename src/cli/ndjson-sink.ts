@@ -21,7 +21,12 @@ export class NdjsonSink {
 
   /** `target` is a path, or '-' for stdout. */
   static async open(target: string, fsync: boolean): Promise<NdjsonSink> {
-    if (target === '-') return new NdjsonSink(null, false, 'stdout');
+    if (target === '-') {
+      // A closed pipe (| head) fails the write's callback, which stops the run; without a
+      // listener the same error would also crash the process before it closes its streams.
+      process.stdout.on('error', () => undefined);
+      return new NdjsonSink(null, false, 'stdout');
+    }
     return new NdjsonSink(await open(target, 'a'), fsync, target);
   }
 

@@ -26,7 +26,7 @@ export async function registerStreamExpiry(boss: PgBoss, options: JobsOptions): 
   await boss.createQueue(EXPIRE_IDLE_STREAMS, { name: EXPIRE_IDLE_STREAMS, policy: 'short' });
   await boss.work(EXPIRE_IDLE_STREAMS, { pollingIntervalSeconds: Math.max(0.5, expiryCheckIntervalS / 2) }, async () => {
     try {
-      const { ended, released } = await expireIdleStreams(db, streamIdleTimeoutS, null);
+      const { ended, released } = await db.transaction((client) => expireIdleStreams(client, streamIdleTimeoutS, null));
       if (ended > 0) {
         metrics.streamsEnded.inc({ how: 'expired' }, ended);
         logger.info({ expired: ended, released }, 'expired idle streams');

@@ -1,6 +1,7 @@
 /**
- * Every SQL statement of the stream, one function per operation. All take a
- * client inside a transaction opened by the service (pix/stream-service.ts).
+ * The stream's SQL, one function per operation, apart from the hot path's
+ * single statement (pix/pull-batch.ts). Each takes the pool or a client inside
+ * a transaction opened by the service (pix/stream-service.ts).
  *
  * Stream:    open -> closed (DELETE, stop) | expired (unseen for the idle timeout)
  * Iteration: a pull-next URI. Its batch is in flight until the URI is requested
@@ -21,122 +22,49 @@ export interface LockedIteration {
   streamId: number;
   ispb: string;
   streamStatus: 'open' | 'closed' | 'expired';
-  messageIds: number[];
-  acked: boolean;
-  /** The URI handed out when this one was requested; set means this request is a retry. */
-  next: { id: string; messageIds: number[]; acked: boolean } | null;
 }
 
-/** Locks the iteration and its stream, so a retry, a close or the reaper cannot interleave. */
+/** Locks the iteration and its stream until the transaction ends (DELETE of a URI). */
 export async function lockIteration(db: Queryable, iterationId: string): Promise<LockedIteration | null> {
   const { rows } = await db.query(
-    `SELECT i.id, i.stream_id, i.message_ids, i.acked_at IS NOT NULL AS acked, s.ispb, s.status,
-            n.id AS next_id, n.message_ids AS next_message_ids, n.acked_at IS NOT NULL AS next_acked
-       FROM iterations i
-       JOIN streams s ON s.id = i.stream_id
-       LEFT JOIN iterations n ON n.id = i.next_id
+    `SELECT i.id, i.stream_id, s.ispb, s.status
+       FROM iterations i JOIN streams s ON s.id = i.stream_id
       WHERE i.id = $1
         FOR UPDATE OF i, s`,
     [iterationId],
   );
   const row = rows[0];
   if (!row) return null;
-  return {
-    id: row.id,
-    streamId: row.stream_id,
-    ispb: row.ispb,
-    streamStatus: row.status,
-    messageIds: row.message_ids,
-    acked: row.acked,
-    next: row.next_id ? { id: row.next_id, messageIds: row.next_message_ids, acked: row.next_acked } : null,
-  };
+  return { id: row.id, streamId: row.stream_id, ispb: row.ispb, streamStatus: row.status };
+}
+
+/** Locks a stream's row until the transaction ends (waits for a pull in progress). */
+export async function lockStream(db: Queryable, streamId: number): Promise<void> {
+  await db.query('SELECT 1 FROM streams WHERE id = $1 FOR UPDATE', [streamId]);
 }
 
 /** Acknowledges the batch that was delivered with this iteration's URI; returns how many messages that acknowledged. */
-export async function ackIteration(db: Queryable, iteration: { id: string; messageIds: number[] }): Promise<number> {
+export async function ackIteration(db: Queryable, iterationId: string): Promise<number> {
   const { rows } = await db.query(
-    `WITH acked AS (
-       UPDATE messages SET acked_at = now()
-        WHERE id = ANY ($2::bigint[]) AND iteration_id = $1 AND acked_at IS NULL
-       RETURNING 1
-     ), iteration AS (
-       UPDATE iterations SET acked_at = now() WHERE id = $1 AND acked_at IS NULL
-     )
-     SELECT count(*)::int AS acked FROM acked`,
-    [iteration.id, iteration.messageIds],
+    `UPDATE iterations SET acked_at = now() WHERE id = $1 AND acked_at IS NULL RETURNING cardinality(message_ids) AS acked`,
+    [iterationId],
   );
-  return rows[0].acked;
+  return rows[0]?.acked ?? 0;
 }
 
-export interface ClaimRequest {
-  streamId: number;
-  ispb: string;
-  previousId: string;
-  nextId: string;
-  limit: number;
-  /** Record the next iteration even when nothing was claimed (the long poll is over: 204). */
-  final: boolean;
-}
-
-/**
- * Claims up to `limit` pending messages of the ISPB, records them as the batch of
- * a new iteration linked from the previous one, and returns their JSON in order:
- * one statement, one round trip. SKIP LOCKED lets collectors of one ISPB claim
- * side by side without waiting on, or double-claiming, each other's rows.
- * Returns null when nothing was claimed and `final` is false (nothing written).
- */
-export interface ClaimedBatch {
-  bodies: string[];
-  /** How many of them had been delivered before (released by an ended stream). */
-  redelivered: number;
-}
-
-export async function claimBatch(db: Queryable, claim: ClaimRequest): Promise<ClaimedBatch | null> {
-  const { rows } = await db.query<{ body: string; redelivered: boolean }>(
-    `WITH claimed AS (
-       SELECT id FROM messages
-        WHERE receiver_ispb = $2 AND iteration_id IS NULL
-        ORDER BY receiver_ispb, seq
-        LIMIT $5
-          FOR UPDATE SKIP LOCKED
-     ), delivered AS (
-       UPDATE messages m SET iteration_id = $4, delivery_count = m.delivery_count + 1
-         FROM claimed c WHERE m.id = c.id
-       RETURNING m.*
-     ), next_iteration AS (
-       -- clock_timestamp, not now(): the moment of the claim, after whatever released these rows committed.
-       INSERT INTO iterations (id, stream_id, message_ids, created_at)
-       SELECT $4, $1, coalesce(array_agg(d.id ORDER BY d.seq), '{}'), clock_timestamp() FROM delivered d
-       HAVING count(*) > 0 OR $6
-       RETURNING id
-     ), linked AS (
-       UPDATE iterations i SET next_id = n.id FROM next_iteration n WHERE i.id = $3
-     ), touched AS (
-       UPDATE streams SET last_seen_at = now() WHERE id = $1
-     )
-     SELECT ${MESSAGE_JSON_SQL} AS body, m.delivery_count > 1 AS redelivered
-       FROM delivered m
-       JOIN clients p ON p.id = m.payer_id
-       JOIN clients r ON r.id = m.receiver_id
-      ORDER BY m.seq`,
-    [claim.streamId, claim.ispb, claim.previousId, claim.nextId, claim.limit, claim.final],
+/** A batch delivered before, for a repeated pull-next URI: its JSON joined into one text, and whether it was acknowledged since. */
+export async function deliveredBatch(db: Queryable, iterationId: string): Promise<{ acked: boolean; count: number; bodies: string }> {
+  const { rows } = await db.query(
+    `SELECT n.acked_at IS NOT NULL AS acked, cardinality(n.message_ids) AS count,
+            (SELECT string_agg(${MESSAGE_JSON_SQL}, ',' ORDER BY m.seq)
+               FROM messages m
+               JOIN clients p ON p.id = m.payer_id
+               JOIN clients r ON r.id = m.receiver_id
+              WHERE m.id = ANY (n.message_ids)) AS bodies
+       FROM iterations n WHERE n.id = $1`,
+    [iterationId],
   );
-  if (rows.length === 0 && !claim.final) return null;
-  return { bodies: rows.map((row) => row.body), redelivered: rows.filter((row) => row.redelivered).length };
-}
-
-/** The JSON of a batch already delivered, for a retried pull-next URI. */
-export async function batchBodies(db: Queryable, messageIds: number[]): Promise<string[]> {
-  const { rows } = await db.query<{ body: string }>(
-    `SELECT ${MESSAGE_JSON_SQL} AS body
-       FROM messages m
-       JOIN clients p ON p.id = m.payer_id
-       JOIN clients r ON r.id = m.receiver_id
-      WHERE m.id = ANY ($1::bigint[])
-      ORDER BY m.seq`,
-    [messageIds],
-  );
-  return rows.map((row) => row.body);
+  return { acked: rows[0].acked, count: rows[0].count, bodies: rows[0].bodies ?? '' };
 }
 
 /** Serialises stream starts of one ISPB across every API process until the transaction ends. */
@@ -183,54 +111,62 @@ export interface EndedStreams {
   released: number;
 }
 
-/** Shared tail: release the unacknowledged messages of the streams in `ended`, wake their ISPBs. */
-const RELEASE_ENDED_SQL = `
-  released AS (
-    UPDATE messages m SET iteration_id = NULL
-      FROM iterations i
-     WHERE i.stream_id IN (SELECT id FROM ended) AND i.acked_at IS NULL
-       AND m.id = ANY (i.message_ids) AND m.iteration_id = i.id AND m.acked_at IS NULL
-    RETURNING m.receiver_ispb
-  ), woken AS (
-    SELECT pg_notify('${MESSAGES_CHANNEL}', ispb) FROM (SELECT DISTINCT receiver_ispb AS ispb FROM released) r
-  )
-  SELECT (SELECT count(*) FROM ended)::int AS ended,
-         (SELECT count(*) FROM released)::int AS released,
-         (SELECT count(*) FROM woken)::int AS woken`;
-
-async function endStreams(db: Queryable, endedCte: string, values: unknown[]): Promise<EndedStreams> {
-  const { rows } = await db.query(`WITH ended AS (${endedCte}), ${RELEASE_ENDED_SQL}`, values);
+/**
+ * Ends the given streams and, in the same statement, puts their unacknowledged
+ * messages back to pending and wakes the ISPBs concerned.
+ *
+ * The caller must hold the streams' row locks from an earlier statement of the
+ * same transaction: a pull that was claiming for one of them has then committed,
+ * and this statement's snapshot sees the batch it recorded. (Ending and
+ * releasing in one statement without that would miss such a batch, leaving it
+ * in flight on an ended stream for good.)
+ */
+async function endLockedStreams(db: Queryable, streamIds: number[], status: 'closed' | 'expired'): Promise<EndedStreams> {
+  if (streamIds.length === 0) return { ended: 0, released: 0 };
+  const { rows } = await db.query(
+    `WITH ended AS (
+       UPDATE streams SET status = $2, closed_at = now()
+        WHERE id = ANY ($1::bigint[]) AND status = 'open'
+       RETURNING id
+     ), released AS (
+       UPDATE messages m SET iteration_id = NULL
+         FROM iterations i
+        WHERE i.stream_id IN (SELECT id FROM ended) AND i.acked_at IS NULL
+          AND m.id = ANY (i.message_ids) AND m.iteration_id = i.id
+       RETURNING m.receiver_ispb
+     ), woken AS (
+       SELECT pg_notify('${MESSAGES_CHANNEL}', ispb) FROM (SELECT DISTINCT receiver_ispb AS ispb FROM released) r
+     )
+     SELECT (SELECT count(*) FROM ended)::int AS ended,
+            (SELECT count(*) FROM released)::int AS released,
+            (SELECT count(*) FROM woken)::int AS woken`,
+    [streamIds, status],
+  );
   return { ended: rows[0].ended, released: rows[0].released };
 }
 
-/** Closes one stream (DELETE of its URI); its still-unacknowledged batch goes back to pending. */
-export function closeStream(db: Queryable, streamId: number): Promise<EndedStreams> {
-  return endStreams(
-    db,
-    `UPDATE streams SET status = 'closed', closed_at = now(), last_seen_at = now()
-      WHERE id = $1 AND status = 'open' RETURNING id`,
-    [streamId],
-  );
+/** Closes one stream whose row the caller locked (DELETE of its URI, via lockIteration). */
+export function closeLockedStream(db: Queryable, streamId: number): Promise<EndedStreams> {
+  return endLockedStreams(db, [streamId], 'closed');
 }
 
-/** Closes every open stream of an ISPB (the challenge's /stream/stop). */
-export function closeOpenStreams(db: Queryable, ispb: string): Promise<EndedStreams> {
-  return endStreams(
-    db,
-    `UPDATE streams SET status = 'closed', closed_at = now()
-      WHERE ispb = $1 AND status = 'open' RETURNING id`,
-    [ispb],
-  );
+/** Closes every open stream of an ISPB (the challenge's /stream/stop), waiting for pulls in progress. Needs a transaction. */
+export async function closeOpenStreams(db: Queryable, ispb: string): Promise<EndedStreams> {
+  const { rows } = await db.query(`SELECT id FROM streams WHERE ispb = $1 AND status = 'open' FOR UPDATE`, [ispb]);
+  return endLockedStreams(db, rows.map((row) => row.id), 'closed');
 }
 
-/** Expires streams unseen for `idleTimeoutS`, of one ISPB or of all (null). */
-export function expireIdleStreams(db: Queryable, idleTimeoutS: number, ispb: string | null): Promise<EndedStreams> {
-  return endStreams(
-    db,
-    `UPDATE streams SET status = 'expired', closed_at = now()
+/**
+ * Expires streams unseen for `idleTimeoutS`, of one ISPB or of all (null). Needs
+ * a transaction. A stream locked right now is being pulled, so not idle: skipped.
+ */
+export async function expireIdleStreams(db: Queryable, idleTimeoutS: number, ispb: string | null): Promise<EndedStreams> {
+  const { rows } = await db.query(
+    `SELECT id FROM streams
       WHERE status = 'open' AND last_seen_at < now() - make_interval(secs => $1)
         AND ($2::char(8) IS NULL OR ispb = $2)
-      RETURNING id`,
+        FOR UPDATE SKIP LOCKED`,
     [idleTimeoutS, ispb],
   );
+  return endLockedStreams(db, rows.map((row) => row.id), 'expired');
 }

@@ -17,14 +17,13 @@ function sendDelivery(res: Response, ispb: string, delivery: Delivery | null, mu
   res.locals.streamId = delivery.streamId;
   res.setHeader('Pull-Next', `/api/pix/${ispb}/stream/${delivery.iterationId}`);
   res.setHeader('Cache-Control', 'no-store');
-  const { bodies } = delivery;
-  if (bodies.length === 0) {
+  if (delivery.count === 0) {
     res.status(204).end();
-  } else if (multipart || bodies.length > 1) {
+  } else if (multipart || delivery.count > 1) {
     // A replayed batch is sent whole even if this retry asked for single messages.
-    res.status(200).type(MULTIPART_JSON).send(`[${bodies.join(',')}]`);
+    res.status(200).type(MULTIPART_JSON).send(`[${delivery.bodies}]`);
   } else {
-    res.status(200).type('application/json').send(bodies[0]);
+    res.status(200).type('application/json').send(delivery.bodies);
   }
 }
 

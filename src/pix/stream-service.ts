@@ -1,9 +1,9 @@
 /**
  * The stream's use cases: start, continue (pull next), close, stop.
  *
- * Continue = long poll. Each attempt is one short transaction: lock the
- * iteration and its stream, acknowledge its batch (first attempt only),
- * claim. Between attempts the request waits on LongPoll, holding no connection,
+ * Continue = long poll. Each attempt is one statement (pix/pull-batch.ts):
+ * lock the iteration and its stream, acknowledge its batch, claim, record.
+ * Between attempts the request waits on LongPoll, holding no connection,
  * until a NOTIFY for its ISPB, the deadline, shutdown, or its client hanging up.
  * When the deadline passes (or shutdown), a last attempt records an iteration even
  * if empty, so the reply is 204 with a Pull-Next to carry on from.
@@ -13,6 +13,7 @@ import type { Database, Queryable } from '../db/database.js';
 import { Gone, NotFound, TooManyRequests } from '../lib/errors.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { LongPoll } from './long-poll.js';
+import { pullBatch } from './pull-batch.js';
 import * as streams from './stream-repository.js';
 
 export interface StreamSettings {
@@ -25,10 +26,10 @@ export interface Delivery {
   streamId: number;
   /** Id of the pull-next URI handed out with this batch. */
   iterationId: string;
-  /** Message JSON texts, in order; empty means 204. */
-  bodies: string[];
-  /** A repeated URI answered again with the batch it delivered before. */
-  replay: boolean;
+  /** Messages in the batch; 0 means 204. */
+  count: number;
+  /** Their JSON, in order, joined with commas (an array's inside). */
+  bodies: string;
 }
 
 export class StreamService {
@@ -57,7 +58,13 @@ export class StreamService {
     if (reaped) this.countEnded('expired', reaped);
     const delivery = await this.pullNext(ispb, rootId, batchSize, signal);
     // Hung up before its first answer: the client never saw a Pull-Next to close the stream with.
-    if (!delivery) this.countEnded('closed', await this.db.transaction((client) => streams.closeStream(client, streamId)));
+    if (!delivery) {
+      const closed = await this.db.transaction(async (client) => {
+        await streams.lockStream(client, streamId);
+        return streams.closeLockedStream(client, streamId);
+      });
+      this.countEnded('closed', closed);
+    }
     return delivery;
   }
 
@@ -75,7 +82,7 @@ export class StreamService {
         const final = Date.now() >= deadline || this.longPoll.shuttingDown;
         const delivery = await this.attemptClaim(ispb, iterationId, batchSize, final);
         if (delivery) {
-          const outcome = delivery.bodies.length > 0 ? 'messages' : 'empty';
+          const outcome = delivery.count > 0 ? 'messages' : 'empty';
           this.metrics.longPollWait.observe({ outcome }, (Date.now() - requested) / 1000);
           return delivery;
         }
@@ -91,8 +98,8 @@ export class StreamService {
   async close(ispb: string, iterationId: string): Promise<number> {
     const { streamId, acked, ended } = await this.db.transaction(async (client) => {
       const iteration = await this.lockForIspb(client, ispb, iterationId);
-      const acked = await streams.ackIteration(client, iteration);
-      return { streamId: iteration.streamId, acked, ended: await streams.closeStream(client, iteration.streamId) };
+      const acked = await streams.ackIteration(client, iteration.id);
+      return { streamId: iteration.streamId, acked, ended: await streams.closeLockedStream(client, iteration.streamId) };
     });
     this.metrics.messagesAcknowledged.inc(acked);
     this.countEnded('closed', ended);
@@ -106,36 +113,28 @@ export class StreamService {
     return ended.ended;
   }
 
-  /** One attempt: null when nothing was claimed and it is not yet time to answer empty. */
+  /** One attempt, one statement: null when nothing was claimed and it is not yet time to answer empty. */
   private async attemptClaim(ispb: string, iterationId: string, batchSize: number, final: boolean): Promise<Delivery | null> {
     const started = process.hrtime.bigint();
-    let acked = 0;
-    let redelivered = 0;
-    const delivery = await this.db.transaction(async (client): Promise<Delivery | null> => {
-      const iteration = await this.lockForIspb(client, ispb, iterationId);
-      if (iteration.next) return this.replay(client, iteration);
-      if (!iteration.acked) acked = await streams.ackIteration(client, iteration);
-      const nextId = uuidv4();
-      const claimed = await streams.claimBatch(client, {
-        streamId: iteration.streamId,
-        ispb,
-        previousId: iteration.id,
-        nextId,
-        limit: batchSize,
-        final,
-      });
-      if (!claimed) return null;
-      redelivered = claimed.redelivered;
-      return { streamId: iteration.streamId, iterationId: nextId, bodies: claimed.bodies, replay: false };
-    });
-    // Counted once committed.
+    const nextId = uuidv4();
+    const result = await pullBatch(this.db, { iterationId, ispb, nextId, limit: batchSize, final });
     this.metrics.claimDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    this.metrics.messagesAcknowledged.inc(acked);
-    if (delivery && !delivery.replay) {
-      this.metrics.messagesDelivered.inc(delivery.bodies.length);
-      this.metrics.messagesRedelivered.inc(redelivered);
+    switch (result.kind) {
+      case 'unknown':
+        throw new NotFound(`No stream iteration ${iterationId} for ISPB ${ispb}`);
+      case 'ended':
+        throw new Gone(`The stream of iteration ${iterationId} is ${result.status}; start a new stream`);
+      case 'answered-before':
+        return this.replay(result.streamId, result.nextId);
+      case 'nothing-yet':
+        this.metrics.messagesAcknowledged.inc(result.acked);
+        return null;
+      case 'delivered':
+        this.metrics.messagesAcknowledged.inc(result.acked);
+        this.metrics.messagesDelivered.inc(result.count);
+        this.metrics.messagesRedelivered.inc(result.redelivered);
+        return { streamId: result.streamId, iterationId: nextId, count: result.count, bodies: result.bodies };
     }
-    return delivery;
   }
 
   private async lockForIspb(client: Queryable, ispb: string, iterationId: string) {
@@ -148,11 +147,11 @@ export class StreamService {
     return iteration;
   }
 
-  private async replay(client: Queryable, iteration: streams.LockedIteration): Promise<Delivery> {
-    const next = iteration.next!;
-    if (next.acked) throw new Gone('This pull-next URI was already followed and its batch acknowledged; follow the newest one');
-    const bodies = await streams.batchBodies(client, next.messageIds);
-    return { streamId: iteration.streamId, iterationId: next.id, bodies, replay: true };
+  /** A repeated URI: the batch it answered with before, unless that one has been acknowledged since. */
+  private async replay(streamId: number, nextId: string): Promise<Delivery> {
+    const batch = await streams.deliveredBatch(this.db, nextId);
+    if (batch.acked) throw new Gone('This pull-next URI was already followed and its batch acknowledged; follow the newest one');
+    return { streamId, iterationId: nextId, count: batch.count, bodies: batch.bodies };
   }
 
   private countEnded(how: 'closed' | 'expired', ended: streams.EndedStreams): void {

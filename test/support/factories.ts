@@ -23,11 +23,11 @@ export interface MessageCounts {
 export async function messageCounts(db: Database, ispb: string): Promise<MessageCounts> {
   const { rows } = await db.query(
     `SELECT count(*)::int AS total,
-            count(*) FILTER (WHERE iteration_id IS NULL)::int AS pending,
-            count(*) FILTER (WHERE iteration_id IS NOT NULL AND acked_at IS NULL)::int AS in_flight,
-            count(*) FILTER (WHERE acked_at IS NOT NULL)::int AS acked,
+            count(*) FILTER (WHERE state = 'pending')::int AS pending,
+            count(*) FILTER (WHERE state = 'in_flight')::int AS in_flight,
+            count(*) FILTER (WHERE state = 'acknowledged')::int AS acked,
             count(*) FILTER (WHERE delivery_count > 1)::int AS redelivered
-       FROM messages WHERE receiver_ispb = $1`,
+       FROM message_delivery WHERE receiver_ispb = $1`,
     [ispb],
   );
   const row = rows[0];

@@ -13,7 +13,6 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare paidAt: Date;
   declare createdAt: CreationOptional<Date>;
   declare iterationId: CreationOptional<string | null>;
-  declare ackedAt: CreationOptional<Date | null>;
   declare deliveryCount: CreationOptional<number>;
 }
 
@@ -32,7 +31,6 @@ export function defineMessage(sequelize: Sequelize) {
       paidAt: { type: DataTypes.DATE, allowNull: false },
       createdAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
       iterationId: { type: DataTypes.UUID, allowNull: true },
-      ackedAt: { type: DataTypes.DATE, allowNull: true },
       deliveryCount: { type: DataTypes.INTEGER, defaultValue: 0 },
     },
     { sequelize, tableName: 'messages', modelName: 'Message' },

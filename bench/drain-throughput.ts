@@ -1,0 +1,169 @@
+/**
+ * Steps 2 and 3: how fast collectors drain a seeded ISPB over HTTP.
+ * Each collector: start, follow Pull-Next. A 204 would take the whole long
+ * poll (30 s), so every collector stops as soon as the union of what they
+ * received reaches the seeded count (requests still waiting are aborted),
+ * then DELETEs its newest Pull-Next (acknowledges the last batch, closes).
+ * Rate = unique messages / (first request sent -> last message received).
+ */
+import { setMaxListeners } from 'node:events';
+import type { Queryable } from '../src/db/database.js';
+import { collectorAgent, endToEndIds, HttpClient, isAbort, pullNextOf, sleep, type HttpReply } from './http-client.js';
+import { cpu } from './cpu-split.js';
+import { perSecond, progress, round, summarize, type LatencySummary } from './stats.js';
+
+/** No new message for longer than a long poll: something is wrong, stop rather than hang. */
+const STALL_MS = 40_000;
+
+export interface DrainResult {
+  collectors: number;
+  multipart: boolean;
+  seeded: number;
+  received: number;
+  unique: number;
+  duplicates: number;
+  seconds: number;
+  messagesPerSecond: number;
+  requests: number;
+  latency: LatencySummary;
+  statuses: Record<string, number>;
+  closes: Record<string, number>;
+  stalled: boolean;
+  audit?: IspbAudit;
+  /** Autovacuum/autoanalyze runs on `messages` that overlapped the drain (their CPU counts as PostgreSQL's). */
+  autovacuumRuns?: number;
+  ok: boolean;
+}
+
+export interface IspbAudit {
+  total: number;
+  acked: number;
+  pending: number;
+  inFlight: number;
+  deliveredTwice: number;
+}
+
+/** Autovacuum + autoanalyze runs on `messages` so far. */
+export async function maintenanceRuns(db: Queryable): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT (autovacuum_count + autoanalyze_count)::int AS n FROM pg_stat_user_tables WHERE relname = 'messages'`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** What the database says about an ISPB's messages after the drain. */
+export async function auditIspb(db: Queryable, ispb: string): Promise<IspbAudit> {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE state = 'acknowledged')::int AS acked,
+            count(*) FILTER (WHERE state = 'pending')::int AS pending,
+            count(*) FILTER (WHERE state = 'in_flight')::int AS in_flight,
+            count(*) FILTER (WHERE delivery_count > 1)::int AS delivered_twice
+       FROM message_delivery WHERE receiver_ispb = $1`,
+    [ispb],
+  );
+  const row = rows[0];
+  return { total: row.total, acked: row.acked, pending: row.pending, inFlight: row.in_flight, deliveredTwice: row.delivered_twice };
+}
+
+export async function measureDrain(
+  client: HttpClient,
+  ispb: string,
+  seeded: number,
+  collectors: number,
+  multipart: boolean,
+): Promise<DrainResult> {
+  const headers = multipart ? { accept: 'multipart/json' } : {};
+  const seen = new Set<string>();
+  let duplicates = 0;
+  let received = 0;
+  let lastMessageAt = 0;
+  let lastProgressAt = performance.now();
+  let stalled = false;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const closes: Record<string, number> = {};
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // one listener per in-flight request
+  const watchdog = setInterval(() => {
+    if (performance.now() - lastProgressAt > STALL_MS) {
+      stalled = true;
+      stop.abort();
+    }
+  }, 1000);
+
+  const take = (reply: HttpReply) => {
+    const ids = endToEndIds(reply.body);
+    for (const id of ids) {
+      if (seen.has(id)) duplicates += 1;
+      else seen.add(id);
+    }
+    received += ids.length;
+    if (ids.length > 0) lastMessageAt = lastProgressAt = reply.receivedAt;
+    if (seen.size >= seeded) stop.abort();
+  };
+
+  const collector = async () => {
+    const agent = collectorAgent();
+    let newest: string | null = null;
+    let path = `/api/pix/${ispb}/stream/start`;
+    try {
+      while (!stop.signal.aborted) {
+        const sent = performance.now();
+        let reply: HttpReply;
+        try {
+          reply = await client.request(path, { agent, headers, signal: stop.signal });
+        } catch (err) {
+          if (isAbort(err)) break;
+          throw err;
+        }
+        latencies.push(reply.receivedAt - sent);
+        statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
+        if (reply.status === 200 || reply.status === 204) {
+          take(reply);
+          path = newest = pullNextOf(reply);
+        } else if (reply.status >= 500 || reply.status === 429) {
+          await sleep(50); // counted in statuses; retry the same URI (a replay is harmless)
+        } else {
+          throw new Error(`${path} answered ${reply.status}: ${reply.body.slice(0, 300)}`);
+        }
+      }
+      // Aborted during start: the server closes a stream whose start hung up.
+      if (newest) {
+        const closed = await client.request(newest, { method: 'DELETE', agent });
+        closes[closed.status] = (closes[closed.status] ?? 0) + 1;
+      }
+    } finally {
+      agent.destroy();
+    }
+  };
+
+  progress(`drain: ${collectors} collector(s), ${multipart ? 'multipart/json' : 'single message'}, ${seeded} messages`);
+  const span = cpu.span(`drain ${collectors}x ${multipart ? 'multipart' : 'single'}`);
+  const firstSent = performance.now();
+  try {
+    await Promise.all(Array.from({ length: collectors }, collector));
+  } finally {
+    span.end();
+    clearInterval(watchdog);
+    stop.abort();
+  }
+  const elapsedMs = lastMessageAt > 0 ? lastMessageAt - firstSent : NaN;
+  const ok = !stalled && seen.size === seeded && duplicates === 0 && Object.keys(closes).every((status) => status === '200');
+  return {
+    collectors,
+    multipart,
+    seeded,
+    received,
+    unique: seen.size,
+    duplicates,
+    seconds: round(elapsedMs / 1000, 2),
+    messagesPerSecond: perSecond(seen.size, elapsedMs),
+    requests: latencies.length,
+    latency: summarize(latencies),
+    statuses,
+    closes,
+    stalled,
+    ok,
+  };
+}

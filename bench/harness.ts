@@ -1,0 +1,200 @@
+/**
+ * What the benchmark runs on: the machine, a PostgreSQL (DATABASE_URL, or a
+ * fresh durable embedded cluster), a freshly migrated `pix_stream_bench`
+ * database, and the API as a child process (`node dist/src/main.js`).
+ * Every start registers its undo; `cleanup()` runs them in reverse, once.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import pg from 'pg';
+import pino from 'pino';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { migrateToLatest } from '../src/db/migrator.js';
+import { createSequelize } from '../src/db/sequelize.js';
+import { projectRoot } from '../src/lib/paths.js';
+import { sleep } from './http-client.js';
+import { progress } from './stats.js';
+
+export const BENCH_DATABASE = 'pix_stream_bench';
+
+export const API_ENV = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  JOBS: 'on',
+  DB_POOL_MAX: '20',
+  LONG_POLL_TIMEOUT_MS: '30000',
+  STREAM_IDLE_TIMEOUT_S: '120',
+};
+
+export interface Environment {
+  cpuModel: string;
+  cores: number;
+  totalMemoryGiB: number;
+  osRelease: string;
+  platform: string;
+  node: string;
+  postgres?: string;
+  postgresSource?: 'embedded' | 'DATABASE_URL';
+  loadAverageBefore: number[];
+  loadAverageAfter?: number[];
+}
+
+export function machine(): Environment {
+  return {
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    totalMemoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    osRelease: os.release(),
+    platform: `${os.platform()} ${os.arch()}`,
+    node: process.version,
+    loadAverageBefore: os.loadavg().map((value) => Math.round(value * 100) / 100),
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export class Harness {
+  private readonly undo: { name: string; run: () => Promise<void> }[] = [];
+  private cleaning: Promise<void> | undefined;
+  /** Admin connection string (any database on the server), and the bench database's. */
+  adminUrl = '';
+  databaseUrl = '';
+  apiUrl = '';
+  apiOutput = '';
+  apiPid: number | undefined;
+
+  onCleanup(name: string, run: () => Promise<void>): void {
+    this.undo.push({ name, run });
+  }
+
+  cleanup(): Promise<void> {
+    this.cleaning ??= (async () => {
+      for (const step of this.undo.reverse()) {
+        await step.run().catch((err) => process.stderr.write(`cleanup (${step.name}) failed: ${(err as Error).message}\n`));
+      }
+    })();
+    return this.cleaning;
+  }
+
+  async startPostgres(env: Environment): Promise<void> {
+    if (process.env.DATABASE_URL) {
+      this.adminUrl = process.env.DATABASE_URL;
+      env.postgresSource = 'DATABASE_URL';
+    } else {
+      const dataDir = path.resolve(projectRoot, '.data', `bench-postgres-${process.pid}`);
+      const port = await freePort();
+      progress(`starting embedded PostgreSQL on port ${port} (durable defaults) in ${dataDir}`);
+      // Registered before the start: a start that fails half-way still leaves a dir to delete.
+      this.onCleanup('delete embedded data dir', async () => {
+        rmSync(dataDir, { recursive: true, force: true });
+        rmSync(`${dataDir}.owner`, { force: true });
+      });
+      const embedded = await startEmbeddedPostgres({ dataDir, port, database: 'postgres', logger: pino({ level: 'silent' }) });
+      this.onCleanup('stop embedded PostgreSQL', () => embedded.stop());
+      this.adminUrl = embedded.url;
+      env.postgresSource = 'embedded';
+    }
+    const url = new URL(this.adminUrl);
+    url.pathname = `/${BENCH_DATABASE}`;
+    this.databaseUrl = url.toString();
+  }
+
+  /** Drops and recreates the bench database, migrates it, returns `SELECT version()`. */
+  async createDatabase(): Promise<string> {
+    const admin = new pg.Client({ connectionString: this.adminUrl });
+    await admin.connect();
+    let version: string;
+    try {
+      version = (await admin.query('SELECT version() AS v')).rows[0].v;
+      await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+    } finally {
+      await admin.end();
+    }
+    if (process.env.DATABASE_URL) this.onCleanup('drop bench database', () => this.dropDatabase());
+    const sequelize = createSequelize(this.databaseUrl);
+    try {
+      await migrateToLatest(sequelize, this.databaseUrl);
+    } finally {
+      await sequelize.close();
+    }
+    return version;
+  }
+
+  private async dropDatabase(): Promise<void> {
+    const admin = new pg.Client({ connectionString: this.adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  async startApi(): Promise<void> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'src', 'main.js')], {
+      cwd: projectRoot,
+      env: { ...process.env, ...API_ENV, DATABASE_URL: this.databaseUrl, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.apiPid = child.pid;
+    const keep = (chunk: Buffer) => (this.apiOutput = (this.apiOutput + chunk.toString()).slice(-50_000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let gone = false;
+    void exited.then(() => (gone = true));
+    this.onCleanup('stop API process', async () => {
+      if (gone) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    });
+    this.apiUrl = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !gone) {
+      try {
+        if ((await fetch(`${this.apiUrl}/health`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    throw new Error(`API process did not become healthy:\n${this.apiOutput}`);
+  }
+
+  /** The server's postmaster, when it runs on this machine: the parent of our own backend. */
+  async postmasterPid(): Promise<number | undefined> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      const backend = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const stat = readFileSync(`/proc/${backend}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) return undefined;
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return undefined; // a remote server, or no /proc
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Warnings and errors the API logged (LOG_LEVEL=warn), one line each. */
+  apiProblems(): string[] {
+    return this.apiOutput.split('\n').filter((line) => line.trim().length > 0);
+  }
+}

@@ -1,0 +1,140 @@
+/** The final table (stdout) and bench/results/latest.json. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ClaimLatencyResult } from './claim-latency.js';
+import type { CpuSplit } from './cpu-split.js';
+import type { CeilingResult } from './db-ceiling.js';
+import type { DeliveryLatencyResult } from './delivery-latency.js';
+import type { DrainResult } from './drain-throughput.js';
+import type { GenerationRate } from './generation-rate.js';
+import type { Environment } from './harness.js';
+import { IDLE_NOISE_TX_PER_S, type IdleCostResult } from './idle-cost.js';
+import { round } from './stats.js';
+
+export interface Results {
+  generation?: GenerationRate;
+  drainMultipart?: DrainResult;
+  drainSingle?: DrainResult;
+  deliveryLatency?: DeliveryLatencyResult;
+  idleCost?: IdleCostResult;
+  claimLatency?: ClaimLatencyResult;
+  ceiling?: CeilingResult;
+  drainToCeilingRatio?: number;
+}
+
+export interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  /** true pass, false fail, undefined: no target (informational) or not measured. */
+  pass?: boolean;
+}
+
+
+const na = 'not measured';
+const fmt = (value: number) => value.toLocaleString('en-US');
+const lat = (l: { p50Ms: number; p99Ms: number }) => `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms`;
+
+export function rows(r: Results, errors: Record<string, string>): Row[] {
+  const out: Row[] = [];
+  const g = r.generation;
+  out.push({ figure: 'generation 100,000 (sync 201)', value: g ? `${g.sync.seconds} s = ${fmt(g.sync.messagesPerSecond)} msg/s` : na, target: '< 3 s', pass: g && g.sync.seconds < 3 });
+  out.push({ figure: 'generation 1,000,000 (async job)', value: g ? `${g.async.seconds} s = ${fmt(g.async.messagesPerSecond)} msg/s` : na, target: '' });
+  const m = r.drainMultipart;
+  out.push({ figure: 'drain 6 collectors, multipart', value: m ? `${fmt(m.messagesPerSecond)} msg/s (${m.seconds} s${vacuums(m)})` : na, target: '>= 8,000 msg/s', pass: m && m.messagesPerSecond >= 8000 });
+  out.push({ figure: '  per request', value: m ? `${lat(m.latency)} (${fmt(m.requests)} requests${oddStatuses(m)})` : na, target: '' });
+  out.push({ figure: '  exactly once', value: m ? drainCheck(m) : na, target: 'union = seeded, 0 dup', pass: m?.ok });
+  const s = r.drainSingle;
+  out.push({ figure: 'drain 1 collector, single message', value: s ? `${fmt(s.messagesPerSecond)} msg/s (${s.seconds} s${vacuums(s)})` : na, target: '>= 1,000 msg/s', pass: s && s.messagesPerSecond >= 1000 });
+  out.push({ figure: '  per request', value: s ? `${lat(s.latency)} (${fmt(s.requests)} requests${oddStatuses(s)})` : na, target: '' });
+  out.push({ figure: '  exactly once', value: s ? drainCheck(s) : na, target: 'union = seeded, 0 dup', pass: s?.ok });
+  const d = r.deliveryLatency;
+  out.push({ figure: `insert -> delivery (${d?.samples ?? 200} samples)`, value: d ? `${lat(d.latency)}, max ${d.latency.maxMs} ms` : na, target: 'p99 < 20 ms', pass: d && d.latency.p99Ms < 20 && d.anomalies === 0 });
+  const i = r.idleCost;
+  out.push({ figure: 'idle: baseline (background jobs)', value: i ? `${i.baselineTxPerSecond} tx/s (${i.baselineTransactions} tx)` : na, target: '' });
+  out.push({ figure: `idle: with ${i?.waiters ?? 100} waiting long polls`, value: i ? `${i.waitingTxPerSecond} tx/s (${i.waitingTransactions} tx)` : na, target: '' });
+  out.push({ figure: 'idle: added by waiters', value: i ? `${i.addedTxPerSecond} tx/s; claims ${i.waitingClaims} (baseline ${i.baselineClaims}); ${i.openStreamsWhileWaiting} streams open` : na, target: `0 (< ${IDLE_NOISE_TX_PER_S} jitter, 0 claims)`, pass: i && i.addedTxPerSecond < IDLE_NOISE_TX_PER_S && i.waitingClaims === 0 && i.answeredEarly === 0 });
+  const c = r.claimLatency;
+  out.push({ figure: 'pull (ack+claim), 0 delivered rows', value: c ? lat(c.empty) : na, target: '' });
+  out.push({ figure: `pull (ack+claim), ${c ? fmt(c.deliveredRowsLoaded) : '2,000,000'} delivered`, value: c ? lat(c.loaded) : na, target: '' });
+  out.push({ figure: '  ratio 2M / empty', value: c ? `p50 ${c.ratioP50}x, p99 ${c.ratioP99}x` : na, target: 'p50 <= 1.5x', pass: c && c.ratioP50 <= 1.5 });
+  if (c?.deadlocks) out.push({ figure: '  deadlocks (retried)', value: String(c.deadlocks), target: '0', pass: false });
+  out.push({ figure: '  pull statement alone, 2M', value: c ? `planning ${c.pullPlanningMs} ms, execution ${c.pullExecutionMs} ms` : na, target: '' });
+  const planVerdict = (x: ClaimLatencyResult) =>
+    `${x.usesPendingIndex ? 'messages_pending, custom and generic' : 'messages_pending NOT used'}${x.seqScanOfMessages ? ', Seq Scan(messages)!' : ''} (below)`;
+  out.push({ figure: '  plan', value: c ? planVerdict(c) : na, target: 'messages_pending', pass: c && c.usesPendingIndex && !c.seqScanOfMessages });
+  const k = r.ceiling;
+  out.push({ figure: 'db ceiling, 6 direct collectors', value: k ? `${fmt(k.messagesPerSecond)} msg/s (${fmt(k.transactionsPerSecond)} pulls/s)${deadlocked(k.deadlocks)}` : na, target: '' });
+  const ref = k?.asyncCommitReference;
+  if (ref) out.push({ figure: '  same, synchronous_commit=off (ref.)', value: `${fmt(ref.messagesPerSecond)} msg/s (${fmt(ref.transactionsPerSecond)} pulls/s)${deadlocked(ref.deadlocks)}`, target: '' });
+  out.push({ figure: 'multipart drain / ceiling', value: r.drainToCeilingRatio !== undefined ? `${round(r.drainToCeilingRatio * 100)} %` : na, target: '>= 50 %', pass: r.drainToCeilingRatio !== undefined ? r.drainToCeilingRatio >= 0.5 : undefined });
+  for (const [step, message] of Object.entries(errors)) out.push({ figure: `ERROR in ${step}`, value: message.slice(0, 120), target: '', pass: false });
+  return out;
+}
+
+function deadlocked(count: number): string {
+  return count > 0 ? `; ${count} DEADLOCKS retried` : '';
+}
+
+/** Anything but 200 among the replies (429, 5xx retried), e.g. "; 500 x3". */
+function oddStatuses(d: DrainResult): string {
+  const odd = Object.entries(d.statuses).filter(([status]) => status !== '200' && status !== '204');
+  return odd.map(([status, count]) => `; ${status} x${count}`).join('');
+}
+
+function vacuums(d: DrainResult): string {
+  return d.autovacuumRuns ? `; ${d.autovacuumRuns} autovacuum/analyze of messages meanwhile` : '';
+}
+
+function drainCheck(d: DrainResult): string {
+  const mark = d.ok ? '✓' : '✗ FAILED';
+  const audit = d.audit ? `, db: ${d.audit.acked} acked, ${d.audit.pending} pending, ${d.audit.inFlight} in flight` : '';
+  return `${mark} ${fmt(d.unique)}/${fmt(d.seeded)} unique, ${d.duplicates} dup${audit}`;
+}
+
+export function printTable(env: Environment, table: Row[], notes: string[], totalSeconds: number): void {
+  const verdict = (row: Row) => (row.pass === undefined ? (row.target ? '-' : '') : row.pass ? 'PASS' : 'FAIL');
+  const widths = [
+    Math.max(...table.map((row) => row.figure.length), 6),
+    Math.max(...table.map((row) => row.value.length), 5),
+    Math.max(...table.map((row) => row.target.length), 6),
+  ];
+  const line = (cells: string[]) => `| ${cells[0].padEnd(widths[0])} | ${cells[1].padEnd(widths[1])} | ${cells[2].padEnd(widths[2])} | ${cells[3].padEnd(4)} |`;
+  const rule = `|${'-'.repeat(widths[0] + 2)}|${'-'.repeat(widths[1] + 2)}|${'-'.repeat(widths[2] + 2)}|------|`;
+  const out = [
+    '',
+    'pix-stream benchmark',
+    `machine : ${env.cpuModel}, ${env.cores} cores, ${env.totalMemoryGiB} GiB, ${env.platform}, kernel ${env.osRelease}`,
+    `node    : ${env.node}`,
+    `postgres: ${env.postgres ?? 'unknown'} (${env.postgresSource ?? '?'})`,
+    `load avg: before ${env.loadAverageBefore.join(' ')}, after ${env.loadAverageAfter?.join(' ') ?? '?'} (1/5/15 min)`,
+    '',
+    line(['figure', 'value', 'target', '']),
+    rule,
+    ...table.map((row) => line([row.figure, row.value, row.target, verdict(row)])),
+    '',
+    ...notes,
+    `total run time: ${totalSeconds} s`,
+    '',
+  ];
+  process.stdout.write(out.join('\n'));
+}
+
+export function cpuLines(sections: Record<string, CpuSplit>): string[] {
+  const names = Object.keys(sections);
+  if (names.length === 0) return [];
+  const width = Math.max(...names.map((name) => name.length));
+  return [
+    'CPU during each timed section, % of one core (2 cores = 200): load generator | API | PostgreSQL | rest of the machine | idle',
+    ...names.map((name) => {
+      const c = sections[name];
+      return `  ${name.padEnd(width)}  bench ${String(c.benchPct).padStart(3)}  api ${String(c.apiPct).padStart(3)}  pg ${String(c.postgresPct).padStart(3)}  other ${String(c.otherPct).padStart(3)}  idle ${String(c.idlePct).padStart(3)}`;
+    }),
+    '',
+  ];
+}
+
+export function writeJson(file: string, payload: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(payload, null, 2)}\n`);
+}

@@ -1,0 +1,128 @@
+/**
+ * The hot path: one pull on a pull-next URI, as ONE statement (one round trip,
+ * no BEGIN/COMMIT, prepared once per connection). It
+ *   1. locks the iteration and its stream (a retry, a close or the reaper wait),
+ *   2. acknowledges the iteration's batch if not yet acknowledged (one write, on
+ *      the iteration: see migrations/…-create-messages.js for why not per message),
+ *   3. claims up to `limit` pending messages of the ISPB (SKIP LOCKED: collectors
+ *      of one ISPB never wait on, or double-claim, each other's rows),
+ *   4. records them as the batch of a new iteration linked from this one,
+ * and returns the batch's JSON, built by PostgreSQL and joined into one text.
+ * Steps 2-4 only happen when the iteration belongs to the ISPB, its stream is
+ * open and it was not answered before; otherwise the row says why not.
+ *
+ * Why one statement: measured with 6 direct collectors on 2 cores (bench/), the
+ * five round trips of BEGIN; lock; ack; claim; COMMIT capped the database at
+ * about 9,000 messages/s, each statement's parse and plan included.
+ */
+import type { Queryable } from '../db/database.js';
+import { MESSAGE_JSON_SQL } from './message-json.js';
+
+export interface PullRequest {
+  iterationId: string;
+  ispb: string;
+  /** Id of the iteration handed out if this pull answers. */
+  nextId: string;
+  limit: number;
+  /** Answer even with nothing claimed (the long poll is over: 204). */
+  final: boolean;
+}
+
+export type PullResult =
+  | { kind: 'unknown' }
+  | { kind: 'ended'; status: 'closed' | 'expired' }
+  | { kind: 'answered-before'; streamId: number; nextId: string }
+  | { kind: 'nothing-yet'; acked: number }
+  | { kind: 'delivered'; streamId: number; count: number; bodies: string; redelivered: number; acked: number };
+
+const PULL_SQL = `
+WITH it AS (
+  SELECT i.id, i.stream_id, i.message_ids, i.acked_at, i.next_id, s.ispb, s.status
+    FROM iterations i JOIN streams s ON s.id = i.stream_id
+   WHERE i.id = $1
+     FOR UPDATE OF i, s
+), go AS (
+  SELECT * FROM it WHERE ispb = $2 AND status = 'open' AND next_id IS NULL
+), claimed AS (
+  SELECT id FROM messages
+   WHERE receiver_ispb = $2 AND iteration_id IS NULL AND EXISTS (SELECT 1 FROM go)
+   ORDER BY receiver_ispb, seq
+   LIMIT $4
+     FOR UPDATE SKIP LOCKED
+), delivered AS (
+  UPDATE messages m SET iteration_id = $3, delivery_count = m.delivery_count + 1
+    FROM claimed c WHERE m.id = c.id
+  RETURNING m.*
+), next_iteration AS (
+  -- clock_timestamp, not now(): the moment of the claim, after whatever released these rows committed.
+  INSERT INTO iterations (id, stream_id, message_ids, created_at)
+  SELECT $3, go.stream_id, coalesce((SELECT array_agg(d.id ORDER BY d.seq) FROM delivered d), '{}'), clock_timestamp()
+    FROM go
+   WHERE $5 OR EXISTS (SELECT 1 FROM delivered)
+  RETURNING id
+), previous AS (
+  UPDATE iterations i SET acked_at = coalesce(i.acked_at, now()), next_id = (SELECT id FROM next_iteration)
+    FROM go WHERE i.id = go.id
+), touched AS (
+  UPDATE streams s SET last_seen_at = now() FROM go WHERE s.id = go.stream_id
+), bodies AS (
+  SELECT ${MESSAGE_JSON_SQL} AS body, m.seq, m.delivery_count
+    FROM delivered m
+    JOIN clients p ON p.id = m.payer_id
+    JOIN clients r ON r.id = m.receiver_id
+)
+SELECT it.ispb, it.status, it.stream_id, it.next_id,
+       (SELECT count(*) FROM next_iteration)::int AS answered,
+       (SELECT cardinality(message_ids) FROM go WHERE acked_at IS NULL) AS acked,
+       (SELECT count(*) FROM bodies)::int AS count,
+       (SELECT count(*) FROM bodies WHERE delivery_count > 1)::int AS redelivered,
+       (SELECT string_agg(body, ',' ORDER BY seq) FROM bodies) AS bodies
+  FROM (SELECT 1) AS one LEFT JOIN it ON true`;
+
+interface PullRow {
+  ispb: string | null;
+  status: 'open' | 'closed' | 'expired' | null;
+  stream_id: number | null;
+  next_id: string | null;
+  answered: number;
+  /** Messages this pull acknowledged; null when there was nothing to acknowledge. */
+  acked: number | null;
+  count: number;
+  redelivered: number;
+  bodies: string | null;
+}
+
+const DEADLOCK_RETRIES = 3;
+
+/**
+ * A deadlock victim (40P01) was rolled back whole, so running the statement
+ * again is safe. Claims skip each other's rows, but a claim can still wait on a
+ * row being released by a closing stream; PostgreSQL breaks such a rare cycle.
+ */
+async function runPull(db: Queryable, values: unknown[]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.query<PullRow>({ name: 'pix-pull-batch', text: PULL_SQL }, values);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= DEADLOCK_RETRIES) throw err;
+    }
+  }
+}
+
+export async function pullBatch(db: Queryable, pull: PullRequest): Promise<PullResult> {
+  const { rows } = await runPull(db, [pull.iterationId, pull.ispb, pull.nextId, pull.limit, pull.final]);
+  const row = rows[0];
+  // Another ISPB's iteration is indistinguishable from an unknown one: no probing across ISPBs.
+  if (!row.ispb || row.ispb !== pull.ispb) return { kind: 'unknown' };
+  if (row.status !== 'open') return { kind: 'ended', status: row.status! };
+  if (row.next_id) return { kind: 'answered-before', streamId: row.stream_id!, nextId: row.next_id };
+  if (row.answered === 0) return { kind: 'nothing-yet', acked: row.acked ?? 0 };
+  return {
+    kind: 'delivered',
+    streamId: row.stream_id!,
+    count: row.count,
+    bodies: row.bodies ?? '',
+    redelivered: row.redelivered,
+    acked: row.acked ?? 0,
+  };
+}
