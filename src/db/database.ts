@@ -29,7 +29,10 @@ export class Database implements Queryable {
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30_000,
       // A request never waits behind a stuck lock for longer than a long poll would.
-      options: '-c lock_timeout=5000 -c statement_timeout=30000',
+      // Generic plans: the hot path's prepared statement is written to plan well
+      // without its values, and re-planning it on every run cost a third of the
+      // database's time (bench/: 13,100 -> 19,400 messages/s, 6 direct collectors).
+      options: '-c lock_timeout=5000 -c statement_timeout=30000 -c plan_cache_mode=force_generic_plan',
     });
     // An idle client losing its connection (database restart) must not crash the process.
     this.pool.on('error', (err) =>

@@ -57,10 +57,7 @@ export async function deliveredBatch(db: Queryable, iterationId: string): Promis
   const { rows } = await db.query(
     `SELECT n.acked_at IS NOT NULL AS acked, cardinality(n.message_ids) AS count,
             (SELECT string_agg(${MESSAGE_JSON_SQL}, ',' ORDER BY m.seq)
-               FROM messages m
-               JOIN clients p ON p.id = m.payer_id
-               JOIN clients r ON r.id = m.receiver_id
-              WHERE m.id = ANY (n.message_ids)) AS bodies
+               FROM messages m WHERE m.id = ANY (n.message_ids)) AS bodies
        FROM iterations n WHERE n.id = $1`,
     [iterationId],
   );
