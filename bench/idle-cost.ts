@@ -13,6 +13,8 @@
  *   So each window starts only after 11 s of quiet, or earlier work would
  *   show up in it.
  * A VACUUM ANALYZE first keeps autovacuum (due after the drains) out of the windows.
+ * The exact figure: no backend of the API's own pool (application_name
+ * 'pix-stream') starts a statement during the waiting window.
  * The totals carry the background job's jitter (an expiry run is ~4
  * transactions; 2 or 3 runs land in a window), so claims are also counted
  * directly: scans of `messages_pending`, which every claim uses and the
@@ -43,6 +45,8 @@ export interface IdleCostResult {
   waitingTxPerSecond: number;
   addedTxPerSecond: number;
   openStreamsWhileWaiting: number;
+  /** API pool connections that ran any statement during the waiting window (0 = the waiters cost nothing). */
+  apiPoolStatementsWhileWaiting: number;
   /** Scans of messages_pending (= claims) in each window. */
   baselineClaims: number;
   waitingClaims: number;
@@ -58,12 +62,26 @@ async function claimScans(benchMonitor: pg.Client): Promise<number> {
   return Number(rows[0].n);
 }
 
+/**
+ * Backends of the API's own pool (application_name 'pix-stream', not LISTEN's or
+ * pg-boss's) that started a statement since `since`: an exact count of the
+ * request path's activity, free of the background job's jitter.
+ */
+async function apiPoolBackendsBusySince(monitor: pg.Client, since: Date): Promise<number> {
+  const { rows } = await monitor.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = $1 AND application_name = 'pix-stream' AND query_start >= $2`,
+    [BENCH_DATABASE, since],
+  );
+  return rows[0].n;
+}
+
 /** Transactions of the bench database in one window, and claims in a window just around it. */
 async function windowCount(
   monitor: pg.Client,
   benchMonitor: pg.Client,
   name: string,
-): Promise<{ transactions: number; seconds: number; claims: number }> {
+): Promise<{ transactions: number; seconds: number; claims: number; apiPoolBusy: number }> {
   const claimsBefore = await claimScans(benchMonitor);
   const span = cpu.span(name);
   const sample = async () => {
@@ -74,11 +92,13 @@ async function windowCount(
     return { n: Number(rows[0].n), at: performance.now() };
   };
   const t0 = await sample();
+  const startedAt = new Date();
   await sleep(WINDOW_MS);
+  const apiPoolBusy = await apiPoolBackendsBusySince(monitor, startedAt);
   const t1 = await sample();
   span.end();
   const claims = (await claimScans(benchMonitor)) - claimsBefore;
-  return { transactions: t1.n - t0.n, seconds: (t1.at - t0.at) / 1000, claims };
+  return { transactions: t1.n - t0.n, seconds: (t1.at - t0.at) / 1000, claims, apiPoolBusy };
 }
 
 export async function measureIdleCost(
@@ -149,6 +169,7 @@ export async function measureIdleCost(
       waitingTxPerSecond: round(waitingRate, 2),
       addedTxPerSecond: round(waitingRate - baselineRate, 2),
       openStreamsWhileWaiting: open.rows[0].n,
+      apiPoolStatementsWhileWaiting: waiting.apiPoolBusy,
       baselineClaims: baseline.claims,
       waitingClaims: waiting.claims,
       activeBackendsWhileWaiting: state.rows[0].active,

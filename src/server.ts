@@ -74,9 +74,12 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     onConnect: () => longPoll.wakeAll(),
   });
   started.push(() => listener.stop());
+  // Background work gets a pool of its own: a long generation job never takes connections from requests.
+  const jobsDb = new Database(databaseUrl, 3, logger, 'pix-stream-jobs');
+  started.push(() => jobsDb.close());
   const jobs = await startJobs({
     databaseUrl,
-    db,
+    db: jobsDb,
     logger,
     metrics,
     runWorkers: config.jobsEnabled,

@@ -22,10 +22,12 @@ export class Database implements Queryable {
 
   private closed = false;
 
-  constructor(readonly connectionString: string, max: number, logger: Logger) {
+  /** `applicationName` tells this pool's sessions apart in pg_stat_activity. */
+  constructor(readonly connectionString: string, max: number, logger: Logger, applicationName = 'pix-stream') {
     this.pool = new pg.Pool({
       connectionString,
       max,
+      application_name: applicationName,
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30_000,
       // A request never waits behind a stuck lock for longer than a long poll would.

@@ -51,7 +51,7 @@ export function startListener(options: ListenerOptions): Listener {
   };
 
   const connect = async () => {
-    const current = new pg.Client({ connectionString, keepAlive: true });
+    const current = new pg.Client({ connectionString, keepAlive: true, application_name: 'pix-stream-listen' });
     client = current;
     current.on('error', (err) => lost(current, err));
     current.on('end', () => lost(current));

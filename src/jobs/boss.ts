@@ -30,6 +30,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
   const { logger, runWorkers } = options;
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
+    application_name: 'pix-stream-jobs',
     max: 3,
     schedule: false,
     // Maintenance (expiring stuck jobs, archiving) is a worker's duty.

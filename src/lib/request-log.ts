@@ -22,6 +22,7 @@ export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
       const route = typeof req.route?.path === 'string' ? req.route.path : 'unmatched';
       const status = res.writableFinished ? res.statusCode : 499;
       metrics.httpRequests.observe({ method: req.method, route, status: String(status) }, seconds);
+      if (!logger.isLevelEnabled('info')) return; // on the hot path at LOG_LEVEL=warn, build nothing
       const ids = PATH_IDS.exec(req.originalUrl);
       const pullNext = res.getHeader('Pull-Next');
       logger.info(
