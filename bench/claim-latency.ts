@@ -74,7 +74,7 @@ async function loadDelivered(databaseUrl: string, ispb: string): Promise<{ loadS
       [ispb],
     );
     const { payers, receivers } = parties.rows[0];
-    const stream = await client.query(`INSERT INTO streams (ispb, status, closed_at) VALUES ($1, 'closed', now()) RETURNING id`, [ispb]);
+    const stream = await client.query(`INSERT INTO streams (ispb, status, closed_at, idle_timeout, expires_at) VALUES ($1, 'closed', now(), '1 minute', now()) RETURNING id`, [ispb]);
     const iteration = await client.query(
       `INSERT INTO iterations (id, stream_id, acked_at) VALUES (gen_random_uuid(), $1, now()) RETURNING id`,
       [stream.rows[0].id],

@@ -2,8 +2,11 @@
 
 /**
  * One row per started stream. open -> closed (DELETE or stop) | expired (idle).
+ * Each stream keeps the idle timeout it was opened with, and every request
+ * pushes its `expires_at` on: processes with different STREAM_IDLE_TIMEOUT_S
+ * (a rolling config change) never expire each other's streams early.
  * The partial indexes cover the two questions asked of open streams: how many
- * an ISPB has (collector limit), and which went quiet (expiry).
+ * an ISPB has (collector limit), and which are past their expiry.
  */
 module.exports = {
   async up(queryInterface) {
@@ -14,11 +17,13 @@ module.exports = {
         status       varchar(8)  NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'expired')),
         opened_at    timestamptz NOT NULL DEFAULT now(),
         last_seen_at timestamptz NOT NULL DEFAULT now(),
+        idle_timeout interval    NOT NULL CHECK (idle_timeout > interval '0'),
+        expires_at   timestamptz NOT NULL,
         closed_at    timestamptz,
         CHECK ((status = 'open') = (closed_at IS NULL))
       )`);
     await queryInterface.sequelize.query(`CREATE INDEX streams_open_by_ispb ON streams (ispb) WHERE status = 'open'`);
-    await queryInterface.sequelize.query(`CREATE INDEX streams_open_by_last_seen ON streams (last_seen_at) WHERE status = 'open'`);
+    await queryInterface.sequelize.query(`CREATE INDEX streams_open_by_expiry ON streams (expires_at) WHERE status = 'open'`);
   },
 
   async down(queryInterface) {

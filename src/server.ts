@@ -83,7 +83,6 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     logger,
     metrics,
     runWorkers: config.jobsEnabled,
-    streamIdleTimeoutS: config.streamIdleTimeoutS,
     expiryCheckIntervalS: config.expiryCheckIntervalS,
   });
   started.push(() => jobs.stop());

@@ -35,7 +35,7 @@ beforeAll(async () => {
   await seedMessages(server.db, ispb, 20_000);
   // Deliver and acknowledge all but the newest 10, as a long-running ISPB would look.
   const { rows } = await server.db.query(
-    `INSERT INTO streams (ispb, status, closed_at) VALUES ($1, 'closed', now()) RETURNING id`,
+    `INSERT INTO streams (ispb, status, closed_at, idle_timeout, expires_at) VALUES ($1, 'closed', now(), '1 minute', now()) RETURNING id`,
     [ispb],
   );
   const iterationId = randomUUID();

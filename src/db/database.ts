@@ -28,7 +28,10 @@ export class Database implements Queryable {
       connectionString,
       max,
       application_name: applicationName,
-      connectionTimeoutMillis: 3000,
+      // Also how long a request may queue for a free connection: a burst of a
+      // thousand long polls ending together must queue, not fail. A database that
+      // is down refuses connections at once, so outages still answer 503 promptly.
+      connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
       // A request never waits behind a stuck lock for longer than a long poll would.
       // Generic plans: the hot path's prepared statement is written to plan well

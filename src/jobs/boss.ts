@@ -17,7 +17,6 @@ export interface JobsOptions {
   logger: Logger;
   metrics: Metrics;
   runWorkers: boolean;
-  streamIdleTimeoutS: number;
   expiryCheckIntervalS: number;
 }
 

@@ -13,7 +13,7 @@ import type { JobsOptions } from './boss.js';
 export const EXPIRE_IDLE_STREAMS = 'expire-idle-streams';
 
 export async function registerStreamExpiry(boss: PgBoss, options: JobsOptions): Promise<void> {
-  const { db, logger, metrics, streamIdleTimeoutS, expiryCheckIntervalS } = options;
+  const { db, logger, metrics, expiryCheckIntervalS } = options;
   const scheduleNext = (delayS: number) =>
     boss.send(EXPIRE_IDLE_STREAMS, {}, {
       startAfter: delayS,
@@ -26,7 +26,7 @@ export async function registerStreamExpiry(boss: PgBoss, options: JobsOptions): 
   await boss.createQueue(EXPIRE_IDLE_STREAMS, { name: EXPIRE_IDLE_STREAMS, policy: 'short' });
   await boss.work(EXPIRE_IDLE_STREAMS, { pollingIntervalSeconds: Math.max(0.5, expiryCheckIntervalS / 2) }, async () => {
     try {
-      const { ended, released } = await db.transaction((client) => expireIdleStreams(client, streamIdleTimeoutS, null));
+      const { ended, released } = await db.transaction((client) => expireIdleStreams(client, null));
       if (ended > 0) {
         metrics.streamsEnded.inc({ how: 'expired' }, ended);
         logger.info({ expired: ended, released }, 'expired idle streams');

@@ -67,7 +67,7 @@ WITH it AS (
   UPDATE iterations i SET acked_at = coalesce(i.acked_at, now()), next_id = (SELECT id FROM next_iteration)
     FROM go WHERE i.id = go.id
 ), touched AS (
-  UPDATE streams s SET last_seen_at = now() FROM go WHERE s.id = go.stream_id
+  UPDATE streams s SET last_seen_at = now(), expires_at = now() + s.idle_timeout FROM go WHERE s.id = go.stream_id
 ), bodies AS (
   SELECT ${MESSAGE_JSON_SQL} AS body, m.seq, m.delivery_count FROM delivered m
 )

@@ -81,11 +81,11 @@ export async function countAllOpenStreams(db: Queryable): Promise<number> {
 }
 
 /** Seconds until the quietest open stream of the ISPB would expire: when a slot may free up. */
-export async function secondsUntilSlotFrees(db: Queryable, ispb: string, idleTimeoutS: number): Promise<number> {
+export async function secondsUntilSlotFrees(db: Queryable, ispb: string): Promise<number> {
   const { rows } = await db.query(
-    `SELECT ceil(extract(epoch FROM min(last_seen_at) + make_interval(secs => $2) - now()))::int AS seconds
+    `SELECT ceil(extract(epoch FROM min(expires_at) - now()))::int AS seconds
        FROM streams WHERE ispb = $1 AND status = 'open'`,
-    [ispb, idleTimeoutS],
+    [ispb],
   );
   return Math.max(1, rows[0].seconds ?? 1);
 }
@@ -94,11 +94,15 @@ export async function secondsUntilSlotFrees(db: Queryable, ispb: string, idleTim
  * Opens a stream with its root iteration. The root stands for the start request
  * itself: it has no batch to acknowledge, and requesting it is how start claims.
  */
-export async function insertStream(db: Queryable, ispb: string, rootIterationId: string): Promise<number> {
+export async function insertStream(db: Queryable, ispb: string, rootIterationId: string, idleTimeoutS: number): Promise<number> {
   const { rows } = await db.query(
-    `WITH stream AS (INSERT INTO streams (ispb) VALUES ($1) RETURNING id)
+    `WITH stream AS (
+       INSERT INTO streams (ispb, idle_timeout, expires_at)
+       VALUES ($1, make_interval(secs => $3), now() + make_interval(secs => $3))
+       RETURNING id
+     )
      INSERT INTO iterations (id, stream_id, acked_at) SELECT $2, id, now() FROM stream RETURNING stream_id`,
-    [ispb, rootIterationId],
+    [ispb, rootIterationId, idleTimeoutS],
   );
   return rows[0].stream_id;
 }
@@ -154,16 +158,15 @@ export async function closeOpenStreams(db: Queryable, ispb: string): Promise<End
 }
 
 /**
- * Expires streams unseen for `idleTimeoutS`, of one ISPB or of all (null). Needs
+ * Expires streams past their `expires_at`, of one ISPB or of all (null). Needs
  * a transaction. A stream locked right now is being pulled, so not idle: skipped.
  */
-export async function expireIdleStreams(db: Queryable, idleTimeoutS: number, ispb: string | null): Promise<EndedStreams> {
+export async function expireIdleStreams(db: Queryable, ispb: string | null): Promise<EndedStreams> {
   const { rows } = await db.query(
     `SELECT id FROM streams
-      WHERE status = 'open' AND last_seen_at < now() - make_interval(secs => $1)
-        AND ($2::char(8) IS NULL OR ispb = $2)
+      WHERE status = 'open' AND expires_at < now() AND ($1::char(8) IS NULL OR ispb = $1)
         FOR UPDATE SKIP LOCKED`,
-    [idleTimeoutS, ispb],
+    [ispb],
   );
   return endLockedStreams(db, rows.map((row) => row.id), 'expired');
 }

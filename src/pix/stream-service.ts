@@ -47,11 +47,12 @@ export class StreamService {
     const streamId = await this.db.transaction(async (client) => {
       await streams.lockCollectorSlots(client, ispb);
       const max = this.settings.maxCollectorsPerIspb;
-      if ((await streams.countOpenStreams(client, ispb)) < max) return streams.insertStream(client, ispb, rootId);
+      const open = () => streams.insertStream(client, ispb, rootId, this.settings.streamIdleTimeoutS);
+      if ((await streams.countOpenStreams(client, ispb)) < max) return open();
       // At the limit: a crashed collector's stream may be holding a slot, reap before refusing.
-      reaped = await streams.expireIdleStreams(client, this.settings.streamIdleTimeoutS, ispb);
-      if ((await streams.countOpenStreams(client, ispb)) < max) return streams.insertStream(client, ispb, rootId);
-      const retryAfterS = await streams.secondsUntilSlotFrees(client, ispb, this.settings.streamIdleTimeoutS);
+      reaped = await streams.expireIdleStreams(client, ispb);
+      if ((await streams.countOpenStreams(client, ispb)) < max) return open();
+      const retryAfterS = await streams.secondsUntilSlotFrees(client, ispb);
       this.metrics.streamsRefused.inc();
       throw new TooManyRequests(`ISPB ${ispb} already has ${max} open streams (the limit); close one or retry later`, retryAfterS);
     });

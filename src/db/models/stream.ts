@@ -8,6 +8,9 @@ export class Stream extends Model<InferAttributes<Stream>, InferCreationAttribut
   declare status: CreationOptional<StreamStatus>;
   declare openedAt: CreationOptional<Date>;
   declare lastSeenAt: CreationOptional<Date>;
+  /** Seconds, as PostgreSQL's interval renders them (e.g. '00:01:00'). */
+  declare idleTimeout: string;
+  declare expiresAt: Date;
   declare closedAt: CreationOptional<Date | null>;
 }
 
@@ -19,6 +22,8 @@ export function defineStream(sequelize: Sequelize) {
       status: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'open' },
       openedAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
       lastSeenAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
+      idleTimeout: { type: DataTypes.STRING, allowNull: false },
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
       closedAt: { type: DataTypes.DATE, allowNull: true },
     },
     { sequelize, tableName: 'streams', modelName: 'Stream' },
