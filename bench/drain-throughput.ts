@@ -7,6 +7,7 @@
  * Rate = unique messages / (first request sent -> last message received).
  */
 import { setMaxListeners } from 'node:events';
+import { countMessagesByState } from '../src/pix/message-repository.js';
 import type { Queryable } from '../src/db/database.js';
 import { collectorAgent, endToEndIds, HttpClient, isAbort, pullNextOf, sleep, type HttpReply } from './http-client.js';
 import { cpu } from './cpu-split.js';
@@ -53,17 +54,8 @@ export async function maintenanceRuns(db: Queryable): Promise<number> {
 
 /** What the database says about an ISPB's messages after the drain. */
 export async function auditIspb(db: Queryable, ispb: string): Promise<IspbAudit> {
-  const { rows } = await db.query(
-    `SELECT count(*)::int AS total,
-            count(*) FILTER (WHERE state = 'acknowledged')::int AS acked,
-            count(*) FILTER (WHERE state = 'pending')::int AS pending,
-            count(*) FILTER (WHERE state = 'in_flight')::int AS in_flight,
-            count(*) FILTER (WHERE delivery_count > 1)::int AS delivered_twice
-       FROM message_delivery WHERE receiver_ispb = $1`,
-    [ispb],
-  );
-  const row = rows[0];
-  return { total: row.total, acked: row.acked, pending: row.pending, inFlight: row.in_flight, deliveredTwice: row.delivered_twice };
+  const counts = await countMessagesByState(db, ispb);
+  return { total: counts.total, acked: counts.acked, pending: counts.pending, inFlight: counts.inFlight, deliveredTwice: counts.redelivered };
 }
 
 export async function measureDrain(

@@ -5,9 +5,9 @@
  * Every start registers its undo; `cleanup()` runs them in reverse, once.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../src/lib/free-port.js';
 import { readFileSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import pino from 'pino';
@@ -54,16 +54,6 @@ export function machine(): Environment {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export class Harness {
   private readonly undo: { name: string; run: () => Promise<void> }[] = [];

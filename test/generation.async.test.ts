@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { findGenerationJob, insertGenerationJob } from '../src/pix/generation-repository';
 import { createMetrics } from '../src/lib/metrics';
-import { runGenerationJob } from '../src/pix/generation-service';
+import { continueGenerationLater, runGenerationJob } from '../src/pix/generation-service';
 import { get } from './support/collector';
 import { messageCounts, randomIspb } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
@@ -62,25 +62,28 @@ it('GET /api/util/jobs/{id}: 404 for an unknown job, 400 for a malformed id', as
   expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
 });
 
-it('a job cut short resumes from its progress on the next attempt, without duplicates', async () => {
+it('a run cut short (shutdown) asks to continue, and the next run resumes from its progress without duplicates', async () => {
   const ispb = randomIspb();
   const jobId = randomUUID();
   const total = 40_000; // eight chunks: a shutdown after the first commit leaves most of it undone
   await insertGenerationJob(server.db, { id: jobId, ispb, total });
-  const interrupted = new AbortController();
-  const firstAttempt = runGenerationJob(server.db, metrics, jobId, false, interrupted.signal);
+  const shutdown = new AbortController();
+  const firstRun = runGenerationJob(server.db, metrics, jobId, false, shutdown.signal);
   // Stop once the first chunk has committed, as a shutdown would.
   while (!((await findGenerationJob(server.db, jobId))!.created > 0)) await sleep(5);
-  interrupted.abort();
-  await expect(firstAttempt).rejects.toThrow(/stopped by shutdown/);
+  shutdown.abort();
+  expect(await firstRun).toBe('continue');
 
+  const queued: string[] = [];
+  await continueGenerationLater(server.db, { enqueue: async (id) => void queued.push(id) }, jobId);
+  expect(queued).toEqual([jobId]);
   const cut = await findGenerationJob(server.db, jobId);
-  expect(cut).toMatchObject({ state: 'queued', attempts: 1 });
+  expect(cut).toMatchObject({ state: 'queued', attempts: 1, error: null });
   expect(cut!.created).toBeGreaterThan(0);
   expect(cut!.created).toBeLessThan(total);
   expect((await messageCounts(server.db, ispb)).total).toBe(cut!.created);
 
-  await runGenerationJob(server.db, metrics, jobId, false, new AbortController().signal);
+  expect(await runGenerationJob(server.db, metrics, jobId, false, new AbortController().signal)).toBe('done');
   expect(await findGenerationJob(server.db, jobId)).toMatchObject({ state: 'completed', created: total, attempts: 2 });
   expect((await messageCounts(server.db, ispb)).total).toBe(total);
 });

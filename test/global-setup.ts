@@ -13,7 +13,7 @@ import pino from 'pino';
 import { startEmbeddedPostgres } from '../dist/src/db/embedded-postgres';
 import { migrateToLatest } from '../dist/src/db/migrator';
 import { createSequelize } from '../dist/src/db/sequelize';
-import { freePort } from './support/free-port';
+import { freePort } from '../dist/src/lib/free-port';
 
 const TEST_DATABASE = 'pix_stream_test';
 

@@ -59,7 +59,7 @@ describe('several collectors draining one ISPB at once', () => {
     const stored = await storedEndToEndIds(ispb);
     expect(stored).toHaveLength(2000);
     expectExactlyOnce(perCollector, stored);
-    expect(await messageCounts(server.db, ispb)).toEqual({ total: 2000, pending: 0, inFlight: 0, acked: 2000, deliveredMoreThanOnce: 0 });
+    expect(await messageCounts(server.db, ispb)).toEqual({ total: 2000, pending: 0, inFlight: 0, acked: 2000, redelivered: 0 });
     expect(await deliveryLedger(ispb)).toEqual({
       min_deliveries: 1,
       max_deliveries: 1,
@@ -77,7 +77,7 @@ describe('several collectors draining one ISPB at once', () => {
 
     const stored = await storedEndToEndIds(ispb);
     expectExactlyOnce(perCollector, stored);
-    expect(await messageCounts(server.db, ispb)).toEqual({ total: 200, pending: 0, inFlight: 0, acked: 200, deliveredMoreThanOnce: 0 });
+    expect(await messageCounts(server.db, ispb)).toEqual({ total: 200, pending: 0, inFlight: 0, acked: 200, redelivered: 0 });
     expect(await deliveryLedger(ispb)).toEqual({
       min_deliveries: 1,
       max_deliveries: 1,
@@ -98,6 +98,6 @@ describe('several collectors draining one ISPB at once', () => {
     );
 
     expectExactlyOnce(perCollector, await storedEndToEndIds(ispb));
-    expect(await messageCounts(server.db, ispb)).toMatchObject({ pending: 0, inFlight: 0, acked: 300, deliveredMoreThanOnce: 0 });
+    expect(await messageCounts(server.db, ispb)).toMatchObject({ pending: 0, inFlight: 0, acked: 300, redelivered: 0 });
   });
 });

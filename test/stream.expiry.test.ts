@@ -42,7 +42,7 @@ describe('with the expiry job running', () => {
 
     const done = await get(server.url, rescuer.pullNext!, 'multipart/json');
     expect(done.status).toBe(204);
-    expect(await messageCounts(server.db, ispb)).toMatchObject({ acked: 3, deliveredMoreThanOnce: 3 });
+    expect(await messageCounts(server.db, ispb)).toMatchObject({ acked: 3, redelivered: 3 });
   });
 
   it('a stream in use does not expire', async () => {

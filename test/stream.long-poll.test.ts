@@ -122,7 +122,7 @@ describe('a client hanging up mid-wait', () => {
     expect(resumed.messages).toHaveLength(3);
     const closed = await get(patient.url, resumed.pullNext!, undefined, 'DELETE');
     expect(closed.status).toBe(200);
-    expect(await messageCounts(patient.db, ispb)).toMatchObject({ pending: 0, inFlight: 0, acked: 3, deliveredMoreThanOnce: 0 });
+    expect(await messageCounts(patient.db, ispb)).toMatchObject({ pending: 0, inFlight: 0, acked: 3, redelivered: 0 });
   });
 
   it('on start: later messages are not claimed by the abandoned wait and go to the next collector', async () => {

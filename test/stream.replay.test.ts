@@ -48,7 +48,7 @@ describe.each([
     expect(again.pullNext).toBe(second.pullNext);
 
     expect(await messageCounts(server.db, ispb)).toEqual(countsAfterSecond);
-    expect(countsAfterSecond).toMatchObject({ acked: batch, inFlight: batch, deliveredMoreThanOnce: 0 });
+    expect(countsAfterSecond).toMatchObject({ acked: batch, inFlight: batch, redelivered: 0 });
     expect(await deliveryCounts(ispb)).toEqual(deliveriesAfterSecond);
   });
 
@@ -72,7 +72,7 @@ describe.each([
     expect(ids(replayed)).toEqual(ids(third));
     expect(replayed.pullNext).toBe(third.pullNext);
     expect(await messageCounts(server.db, ispb)).toEqual(countsAfterThird);
-    expect(countsAfterThird).toMatchObject({ acked: 2 * batch, deliveredMoreThanOnce: 0 });
+    expect(countsAfterThird).toMatchObject({ acked: 2 * batch, redelivered: 0 });
   });
 });
 
@@ -104,6 +104,6 @@ describe('a replay after the stream was closed', () => {
 
     expect((await get(server.url, first.pullNext!)).status).toBe(410);
     expect((await get(server.url, second.pullNext!)).status).toBe(410);
-    expect(await messageCounts(server.db, ispb)).toEqual({ total: 2, pending: 0, inFlight: 0, acked: 2, deliveredMoreThanOnce: 0 });
+    expect(await messageCounts(server.db, ispb)).toEqual({ total: 2, pending: 0, inFlight: 0, acked: 2, redelivered: 0 });
   });
 });

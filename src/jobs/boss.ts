@@ -42,7 +42,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
   const shutdown = new AbortController();
   if (runWorkers) {
     await registerStreamExpiry(boss, options);
-    await workGenerationQueue(boss, options.db, options.metrics, shutdown.signal);
+    await workGenerationQueue(boss, generationQueue, options.db, options.metrics, shutdown.signal);
     logger.info('background jobs started');
   }
 

@@ -6,7 +6,7 @@ import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { GenerationQueue } from '../pix/generation-service.js';
-import { runGenerationJob } from '../pix/generation-service.js';
+import { continueGenerationLater, runGenerationJob } from '../pix/generation-service.js';
 
 export const GENERATE_MESSAGES = 'generate-messages';
 // Retries also cover attempts cut short by a shutdown; each resumes where the last one stopped.
@@ -23,19 +23,28 @@ export async function createGenerationQueue(boss: PgBoss): Promise<GenerationQue
       await boss.send(GENERATE_MESSAGES, { jobId } satisfies GenerateJobData, {
         retryLimit: RETRY_LIMIT,
         retryDelay: 1,
-        // 10 million messages take minutes; an attempt silent for longer died with its process and is retried.
-        expireInSeconds: 900,
+        // A run works for GENERATION_SLICE_MS at most; one still active after this died with its process.
+        expireInSeconds: 60,
       });
     },
   };
 }
 
-export async function workGenerationQueue(boss: PgBoss, db: Database, metrics: Metrics, shutdown: AbortSignal): Promise<void> {
+export async function workGenerationQueue(
+  boss: PgBoss,
+  queue: GenerationQueue,
+  db: Database,
+  metrics: Metrics,
+  shutdown: AbortSignal,
+): Promise<void> {
   await boss.work<GenerateJobData>(
     GENERATE_MESSAGES,
     { pollingIntervalSeconds: 1, includeMetadata: true },
     async ([job]) => {
-      await runGenerationJob(db, metrics, job.data.jobId, job.retryCount >= RETRY_LIMIT, shutdown);
+      const { jobId } = job.data;
+      const outcome = await runGenerationJob(db, metrics, jobId, job.retryCount >= RETRY_LIMIT, shutdown);
+      // Queue the next run before this one completes: if we die in between, the job is still running here and expires.
+      if (outcome === 'continue') await continueGenerationLater(db, queue, jobId);
     },
   );
 }

@@ -41,6 +41,10 @@ export async function addGenerationProgress(db: Queryable, id: string, inserted:
   await db.query('UPDATE generation_jobs SET created = created + $2, updated_at = now() WHERE id = $1', [id, inserted]);
 }
 
+export async function markGenerationQueued(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE generation_jobs SET state = 'queued', updated_at = now() WHERE id = $1 AND state = 'running'`, [id]);
+}
+
 export async function finishGenerationJob(db: Queryable, id: string): Promise<void> {
   await db.query(`UPDATE generation_jobs SET state = 'completed', error = NULL, updated_at = now() WHERE id = $1`, [id]);
 }

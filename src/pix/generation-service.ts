@@ -44,23 +44,42 @@ export class GenerationService {
   }
 }
 
-/** One attempt at a generation job; throws (for pg-boss to retry) after recording the error. */
+/** The rest of a job goes to a fresh run (queued first, so a crash in between loses nothing). */
+export async function continueGenerationLater(db: Database, queue: GenerationQueue, jobId: string): Promise<void> {
+  await queue.enqueue(jobId);
+  await jobs.markGenerationQueued(db, jobId);
+}
+
+/** How long one run of a job works before handing the rest to a fresh run. */
+export const GENERATION_SLICE_MS = 20_000;
+
+/**
+ * One run of a generation job: works for at most GENERATION_SLICE_MS (or until
+ * `stop`, at shutdown), then asks to `continue` in a fresh run. Short runs let
+ * pg-boss notice a run that died with its process within a minute, instead of
+ * only after the time a whole 10-million-message job takes.
+ * Throws (for pg-boss to retry) after recording the error.
+ */
 export async function runGenerationJob(
   db: Database,
   metrics: Metrics,
   jobId: string,
   finalAttempt: boolean,
-  signal: AbortSignal,
-): Promise<void> {
+  stop: AbortSignal,
+): Promise<'done' | 'continue'> {
   const job = await jobs.beginGenerationAttempt(db, jobId);
-  if (!job) return; // unknown, or already completed by an earlier attempt
+  if (!job) return 'done'; // unknown, or already completed by an earlier run
+  const sliceEnds = Date.now() + GENERATION_SLICE_MS;
   try {
-    await generateMessages(db, job.ispb, job.total - job.created, {
+    const remaining = job.total - job.created;
+    const created = await generateMessages(db, job.ispb, remaining, {
       onChunk: (client, inserted) => jobs.addGenerationProgress(client, jobId, inserted),
       onCommitted: (inserted) => metrics.messagesGenerated.inc(inserted),
-      signal,
+      shouldStop: () => stop.aborted || Date.now() > sliceEnds,
     });
+    if (created < remaining) return 'continue';
     await jobs.finishGenerationJob(db, jobId);
+    return 'done';
   } catch (err) {
     // If the database itself is what failed, recording fails too; pg-boss must still see the original error.
     await jobs.recordGenerationError(db, jobId, String((err as Error).message), finalAttempt).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-/** A TCP port free right now on 127.0.0.1 (no imports: global-setup loads this outside jest). */
+/** A TCP port free right now on 127.0.0.1 (tests and the benchmark start servers on one). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
