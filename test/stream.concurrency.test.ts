@@ -50,39 +50,24 @@ function expectExactlyOnce(perCollector: string[][], stored: string[]): void {
 }
 
 describe('several collectors draining one ISPB at once', () => {
-  it('6 multipart collectors share 2,000 messages: each delivered to exactly one, once, and all acknowledged', async () => {
+  it.each([
+    ['6 multipart collectors drain 2,000', 2000, 6, true],
+    ['4 single-message collectors share 200', 200, 4, false],
+  ])('%s messages: each delivered to exactly one collector, once, and all acknowledged', async (_label, count, collectors, multipart) => {
     const ispb = randomIspb();
-    expect(await seedMessages(server.db, ispb, 2000)).toBe(2000);
+    expect(await seedMessages(server.db, ispb, count)).toBe(count);
 
-    const perCollector = await drainConcurrently(ispb, 6, true);
+    const perCollector = await drainConcurrently(ispb, collectors, multipart);
 
     const stored = await storedEndToEndIds(ispb);
-    expect(stored).toHaveLength(2000);
+    expect(stored).toHaveLength(count);
     expectExactlyOnce(perCollector, stored);
-    expect(await messageCounts(server.db, ispb)).toEqual({ total: 2000, pending: 0, inFlight: 0, acked: 2000, redelivered: 0 });
+    expect(await messageCounts(server.db, ispb)).toEqual({ total: count, pending: 0, inFlight: 0, acked: count, redelivered: 0 });
     expect(await deliveryLedger(ispb)).toEqual({
       min_deliveries: 1,
       max_deliveries: 1,
-      entries: 2000,
-      distinct_messages: 2000,
-      openStreams: 0,
-    });
-  });
-
-  it('4 single-message collectors share 200 messages: each delivered to exactly one, once, and all acknowledged', async () => {
-    const ispb = randomIspb();
-    expect(await seedMessages(server.db, ispb, 200)).toBe(200);
-
-    const perCollector = await drainConcurrently(ispb, 4, false);
-
-    const stored = await storedEndToEndIds(ispb);
-    expectExactlyOnce(perCollector, stored);
-    expect(await messageCounts(server.db, ispb)).toEqual({ total: 200, pending: 0, inFlight: 0, acked: 200, redelivered: 0 });
-    expect(await deliveryLedger(ispb)).toEqual({
-      min_deliveries: 1,
-      max_deliveries: 1,
-      entries: 200,
-      distinct_messages: 200,
+      entries: count,
+      distinct_messages: count,
       openStreams: 0,
     });
   });
