@@ -38,11 +38,6 @@ export async function lockIteration(db: Queryable, iterationId: string): Promise
   return { id: row.id, streamId: row.stream_id, ispb: row.ispb, streamStatus: row.status };
 }
 
-/** Locks a stream's row until the transaction ends (waits for a pull in progress). */
-export async function lockStream(db: Queryable, streamId: number): Promise<void> {
-  await db.query('SELECT 1 FROM streams WHERE id = $1 FOR UPDATE', [streamId]);
-}
-
 /** Acknowledges the batch that was delivered with this iteration's URI; returns how many messages that acknowledged. */
 export async function ackIteration(db: Queryable, iterationId: string): Promise<number> {
   const { rows } = await db.query(
@@ -146,9 +141,10 @@ async function endLockedStreams(db: Queryable, streamIds: number[], status: 'clo
   return { ended: rows[0].ended, released: rows[0].released };
 }
 
-/** Closes one stream whose row the caller locked (DELETE of its URI, via lockIteration). */
-export function closeLockedStream(db: Queryable, streamId: number): Promise<EndedStreams> {
-  return endLockedStreams(db, [streamId], 'closed');
+/** Closes one stream, waiting for a pull in progress on it. Needs a transaction. */
+export async function closeStream(db: Queryable, streamId: number): Promise<EndedStreams> {
+  const { rows } = await db.query(`SELECT id FROM streams WHERE id = $1 AND status = 'open' FOR UPDATE`, [streamId]);
+  return endLockedStreams(db, rows.map((row) => row.id), 'closed');
 }
 
 /** Closes every open stream of an ISPB (the challenge's /stream/stop), waiting for pulls in progress. Needs a transaction. */

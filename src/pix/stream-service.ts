@@ -60,11 +60,7 @@ export class StreamService {
     const delivery = await this.pullNext(ispb, rootId, batchSize, signal);
     // Hung up before its first answer: the client never saw a Pull-Next to close the stream with.
     if (!delivery) {
-      const closed = await this.db.transaction(async (client) => {
-        await streams.lockStream(client, streamId);
-        return streams.closeLockedStream(client, streamId);
-      });
-      this.countEnded('closed', closed);
+      this.countEnded('closed', await this.db.transaction((client) => streams.closeStream(client, streamId)));
     }
     return delivery;
   }
@@ -100,7 +96,7 @@ export class StreamService {
     const { streamId, acked, ended } = await this.db.transaction(async (client) => {
       const iteration = await this.lockForIspb(client, ispb, iterationId);
       const acked = await streams.ackIteration(client, iteration.id);
-      return { streamId: iteration.streamId, acked, ended: await streams.closeLockedStream(client, iteration.streamId) };
+      return { streamId: iteration.streamId, acked, ended: await streams.closeStream(client, iteration.streamId) };
     });
     this.metrics.messagesAcknowledged.inc(acked);
     this.countEnded('closed', ended);
