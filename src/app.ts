@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Database } from './db/database.js';
+import type { Models } from './db/models/index.js';
 import { BadRequest, NotFound } from './lib/errors.js';
 import type { Logger } from './lib/logger.js';
 import type { Metrics } from './lib/metrics.js';
@@ -18,13 +19,14 @@ export interface AppDeps {
   db: Database;
   longPoll: LongPoll;
   generationQueue: GenerationQueue;
+  models: Models;
   metrics: Metrics;
   logger: Logger;
   settings: StreamSettings & { generateSyncMax: number };
 }
 
 /** The Express app: routes and the one error handler. Listening is start-up's business (server.ts). */
-export function createApp({ db, longPoll, generationQueue, metrics, logger, settings }: AppDeps): express.Express {
+export function createApp({ db, longPoll, generationQueue, models, metrics, logger, settings }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -55,7 +57,7 @@ export function createApp({ db, longPoll, generationQueue, metrics, logger, sett
     })
     .all(methodNotAllowed(['GET']));
 
-  app.use(utilRoutes(new GenerationService(db, generationQueue, metrics, settings.generateSyncMax)));
+  app.use(utilRoutes(new GenerationService(db, models.GenerationJob, generationQueue, metrics, settings.generateSyncMax)));
   app.use(streamRoutes(new StreamService(db, longPoll, metrics, settings)));
 
   app.use((req) => {

@@ -12,6 +12,7 @@ import { Database } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
 import { startListener } from './db/listener.js';
 import { migrateToLatest } from './db/migrator.js';
+import { defineModels } from './db/models/index.js';
 import { createSequelize } from './db/sequelize.js';
 import { startJobs } from './jobs/boss.js';
 import type { Logger } from './lib/logger.js';
@@ -56,11 +57,9 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   }
 
   const sequelize = createSequelize(databaseUrl);
-  try {
-    await migrateToLatest(sequelize, databaseUrl, logger);
-  } finally {
-    await sequelize.close();
-  }
+  started.push(() => sequelize.close());
+  await migrateToLatest(sequelize, databaseUrl, logger);
+  const models = defineModels(sequelize);
 
   const db = new Database(databaseUrl, config.dbPoolMax, logger);
   started.push(() => db.close());
@@ -87,7 +86,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   });
   started.push(() => jobs.stop());
 
-  const app = createApp({ db, longPoll, logger, metrics, generationQueue: jobs.generationQueue, settings: config });
+  const app = createApp({ db, longPoll, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
   const server = http.createServer(app);
   // Long polls last up to LONG_POLL_TIMEOUT_MS; keep-alive must outlive the gap between a collector's requests.
   server.keepAliveTimeout = 65_000;

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { findGenerationJob, insertGenerationJob } from '../src/pix/generation-repository';
 import { createMetrics } from '../src/lib/metrics';
 import { continueGenerationLater, runGenerationJob } from '../src/pix/generation-service';
 import { get } from './support/collector';
@@ -66,24 +65,26 @@ it('a run cut short (shutdown) asks to continue, and the next run resumes from i
   const ispb = randomIspb();
   const jobId = randomUUID();
   const total = 40_000; // eight chunks: a shutdown after the first commit leaves most of it undone
-  await insertGenerationJob(server.db, { id: jobId, ispb, total });
+  const { GenerationJob } = server.models;
+  const findJob = async () => (await GenerationJob.findByPk(jobId))!.toJSON();
+  await GenerationJob.create({ id: jobId, ispb, total });
   const shutdown = new AbortController();
   const firstRun = runGenerationJob(server.db, metrics, jobId, false, shutdown.signal);
   // Stop once the first chunk has committed, as a shutdown would.
-  while (!((await findGenerationJob(server.db, jobId))!.created > 0)) await sleep(5);
+  while (!((await findJob()).created > 0)) await sleep(5);
   shutdown.abort();
   expect(await firstRun).toBe('continue');
 
   const queued: string[] = [];
   await continueGenerationLater(server.db, { enqueue: async (id) => void queued.push(id) }, jobId);
   expect(queued).toEqual([jobId]);
-  const cut = await findGenerationJob(server.db, jobId);
+  const cut = await findJob();
   expect(cut).toMatchObject({ state: 'queued', attempts: 1, error: null });
-  expect(cut!.created).toBeGreaterThan(0);
-  expect(cut!.created).toBeLessThan(total);
-  expect((await messageCounts(server.db, ispb)).total).toBe(cut!.created);
+  expect(cut.created).toBeGreaterThan(0);
+  expect(cut.created).toBeLessThan(total);
+  expect((await messageCounts(server.db, ispb)).total).toBe(cut.created);
 
   expect(await runGenerationJob(server.db, metrics, jobId, false, new AbortController().signal)).toBe('done');
-  expect(await findGenerationJob(server.db, jobId)).toMatchObject({ state: 'completed', created: total, attempts: 2 });
+  expect(await findJob()).toMatchObject({ state: 'completed', created: total, attempts: 2 });
   expect((await messageCounts(server.db, ispb)).total).toBe(total);
 });

@@ -43,6 +43,7 @@ it('describes every registered route, and nothing else', async () => {
   const db = new Database(process.env.DATABASE_URL!, 1, pino({ level: 'silent' }));
   const app = createApp({
     db,
+    models: server.models,
     longPoll: new LongPoll(),
     metrics: createMetrics(async () => 0),
     generationQueue: { enqueue: async () => undefined },

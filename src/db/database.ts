@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
-import { translateDatabaseError } from './errors.js';
+import { translateDatabaseError, translatingErrors } from './errors.js';
 
 // NUMERIC arrives as text by default; valor fits a double exactly to the cent at numeric(12,2).
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
@@ -49,20 +49,11 @@ export class Database implements Queryable {
     text: string | pg.QueryConfig,
     values?: unknown[],
   ): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.pool.query<R>(text as pg.QueryConfig, values);
-    } catch (err) {
-      throw translateDatabaseError(err);
-    }
+    return translatingErrors(() => this.pool.query<R>(text as pg.QueryConfig, values));
   }
 
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw translateDatabaseError(err);
-    }
+    const client = await translatingErrors(() => this.pool.connect());
     // A checked-out client has no pool listener: without ours, a connection lost
     // between two statements would be an unhandled 'error' event and crash the process.
     let broken = false;

@@ -44,6 +44,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return [parent, original, cause].some((inner) => inner !== err && isDatabaseUnavailable(inner));
 }
 
+/** Runs a database call, translating its failure at the data-access edge (pg and Sequelize alike). */
+export async function translatingErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw translateDatabaseError(err);
+  }
+}
+
 /** Translate at the data-access edge: an outage becomes a 503, everything else stays as it is. */
 export function translateDatabaseError(err: unknown): unknown {
   if (isDatabaseUnavailable(err)) {

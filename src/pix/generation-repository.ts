@@ -1,37 +1,22 @@
-/** SQL of asynchronous generation jobs (table generation_jobs). */
+/**
+ * The worker's statements on generation_jobs. Creating and reading a job is
+ * plain CRUD through the Sequelize model (db/models/generation-job.ts); these
+ * run inside each chunk's pg transaction, or guard a state change.
+ */
 import type { Queryable } from '../db/database.js';
 
-export type GenerationState = 'queued' | 'running' | 'completed' | 'failed';
-
-export interface GenerationJob {
-  id: string;
+export interface GenerationAttempt {
   ispb: string;
   total: number;
   created: number;
-  state: GenerationState;
-  error: string | null;
-  attempts: number;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
-const COLUMNS = `id, ispb, total, created, state, error, attempts, created_at AS "createdAt", updated_at AS "updatedAt"`;
-
-export async function insertGenerationJob(db: Queryable, job: { id: string; ispb: string; total: number }): Promise<void> {
-  await db.query('INSERT INTO generation_jobs (id, ispb, total) VALUES ($1, $2, $3)', [job.id, job.ispb, job.total]);
-}
-
-export async function findGenerationJob(db: Queryable, id: string): Promise<GenerationJob | null> {
-  const { rows } = await db.query<GenerationJob>(`SELECT ${COLUMNS} FROM generation_jobs WHERE id = $1`, [id]);
-  return rows[0] ?? null;
-}
-
-/** Marks an attempt as started; returns the job as it stands (null if unknown or already finished). */
-export async function beginGenerationAttempt(db: Queryable, id: string): Promise<GenerationJob | null> {
-  const { rows } = await db.query<GenerationJob>(
+/** Marks an attempt as started; returns what is left to do (null if unknown or already finished). */
+export async function beginGenerationAttempt(db: Queryable, id: string): Promise<GenerationAttempt | null> {
+  const { rows } = await db.query<GenerationAttempt>(
     `UPDATE generation_jobs SET state = 'running', attempts = attempts + 1, updated_at = now()
       WHERE id = $1 AND state IN ('queued', 'running')
-      RETURNING ${COLUMNS}`,
+      RETURNING ispb, total, created`,
     [id],
   );
   return rows[0] ?? null;

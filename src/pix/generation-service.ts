@@ -9,6 +9,8 @@
  */
 import { v4 as uuidv4 } from 'uuid';
 import type { Database } from '../db/database.js';
+import { translatingErrors } from '../db/errors.js';
+import type { GenerationJob } from '../db/models/generation-job.js';
 import type { Metrics } from '../lib/metrics.js';
 import * as jobs from './generation-repository.js';
 import { generateMessages } from './message-generator.js';
@@ -23,6 +25,7 @@ export type GenerationResult = { kind: 'done'; created: number } | { kind: 'queu
 export class GenerationService {
   constructor(
     private readonly db: Database,
+    private readonly jobModel: typeof GenerationJob,
     private readonly queue: GenerationQueue,
     private readonly metrics: Metrics,
     private readonly syncMax: number,
@@ -34,13 +37,13 @@ export class GenerationService {
       return { kind: 'done', created };
     }
     const jobId = uuidv4();
-    await jobs.insertGenerationJob(this.db, { id: jobId, ispb, total: count });
+    await translatingErrors(() => this.jobModel.create({ id: jobId, ispb, total: count }));
     await this.queue.enqueue(jobId);
     return { kind: 'queued', jobId };
   }
 
-  find(jobId: string): Promise<jobs.GenerationJob | null> {
-    return jobs.findGenerationJob(this.db, jobId);
+  find(jobId: string): Promise<GenerationJob | null> {
+    return translatingErrors(() => this.jobModel.findByPk(jobId));
   }
 }
 

@@ -2,6 +2,8 @@
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config';
 import { Database } from '../../src/db/database';
+import { defineModels, type Models } from '../../src/db/models';
+import { createSequelize } from '../../src/db/sequelize';
 import { startServer, type RunningServer } from '../../src/server';
 
 /** Short timeouts so long-poll and expiry tests finish in seconds. */
@@ -22,6 +24,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export interface TestServer extends RunningServer {
   /** A pool of the test's own, for arranging data and checking the database directly. */
   db: Database;
+  /** The Sequelize models, on a connection of the test's own. */
+  models: Models;
 }
 
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
@@ -29,13 +33,16 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
   const logger = pino({ level: config.logLevel });
   const server = await startServer(config, logger);
   const db = new Database(process.env.DATABASE_URL!, 4, logger);
+  const sequelize = createSequelize(process.env.DATABASE_URL!);
   return {
     url: server.url,
     port: server.port,
     db,
+    models: defineModels(sequelize),
     async stop() {
       await server.stop();
       await db.close();
+      await sequelize.close();
     },
   };
 }

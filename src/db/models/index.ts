@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { defineClient } from './client.js';
+import { defineGenerationJob } from './generation-job.js';
 import { defineIteration } from './iteration.js';
 import { defineMessage } from './message.js';
 import { defineStream } from './stream.js';
@@ -9,12 +10,13 @@ export function defineModels(sequelize: Sequelize) {
   const Stream = defineStream(sequelize);
   const Iteration = defineIteration(sequelize);
   const Message = defineMessage(sequelize);
+  const GenerationJob = defineGenerationJob(sequelize);
   Message.belongsTo(Client, { as: 'payer', foreignKey: 'payerId' });
   Message.belongsTo(Client, { as: 'receiver', foreignKey: 'receiverId' });
   Message.belongsTo(Iteration, { foreignKey: 'iterationId' });
   Iteration.belongsTo(Stream, { foreignKey: 'streamId' });
   Stream.hasMany(Iteration, { foreignKey: 'streamId' });
-  return { Client, Stream, Iteration, Message };
+  return { Client, Stream, Iteration, Message, GenerationJob };
 }
 
 export type Models = ReturnType<typeof defineModels>;
