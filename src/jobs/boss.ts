@@ -32,8 +32,10 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
     application_name: 'pix-stream-jobs',
     max: 3,
     schedule: false,
-    // Maintenance (expiring stuck jobs, archiving) is a worker's duty.
+    // Maintenance (expiring stuck jobs, archiving) is a worker's duty. Every 15 s, not the
+    // default 120 s, so a generation run that died with its process is retried within ~45 s.
     supervise: runWorkers,
+    maintenanceIntervalSeconds: 15,
   });
   // pg-boss reports connection trouble here and retries by itself; without a listener it would crash the process.
   boss.on('error', (err) => logger.warn({ err }, 'pg-boss error'));

@@ -23,8 +23,8 @@ export async function createGenerationQueue(boss: PgBoss): Promise<GenerationQue
       await boss.send(GENERATE_MESSAGES, { jobId } satisfies GenerateJobData, {
         retryLimit: RETRY_LIMIT,
         retryDelay: 1,
-        // A run works for GENERATION_SLICE_MS at most; one still active after this died with its process.
-        expireInSeconds: 60,
+        // A run works for GENERATION_SLICE_MS (10 s) at most; one still active after 30 s died with its process.
+        expireInSeconds: 30,
       });
     },
   };

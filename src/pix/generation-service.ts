@@ -54,7 +54,7 @@ export async function continueGenerationLater(db: Database, queue: GenerationQue
 }
 
 /** How long one run of a job works before handing the rest to a fresh run. */
-export const GENERATION_SLICE_MS = 20_000;
+export const GENERATION_SLICE_MS = 10_000;
 
 /**
  * One run of a generation job: works for at most GENERATION_SLICE_MS (or until
