@@ -30,32 +30,40 @@ export function createApp({ db, longPoll, generationQueue, models, metrics, logg
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // /stream/STOP must not close streams, nor /health/ answer: paths match exactly as written.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.use(requestLog(logger, metrics));
   // Node's parser takes a request line without a version as HTTP/0.9; no collector speaks it.
-  app.use((req, _res, next) => {
+  app.use((req, res, next) => {
     if (req.httpVersionMajor < 1) throw new BadRequest('HTTP/1.0 or newer is required');
+    // Node's own check would answer a bare 400; this one answers in the API's error format.
+    if (req.httpVersionMinor >= 1 && !req.headers.host) {
+      res.setHeader('Connection', 'close'); // as Node's own check would: a client this confused gets a fresh start
+      throw new BadRequest('HTTP/1.1 requests must carry a Host header');
+    }
     next();
   });
   app.use(express.json({ limit: '100kb' }));
 
-  app.route('/health').get((_req, res) => void res.json({ status: 'ok' })).all(methodNotAllowed(['GET']));
+  app.route('/health').get((_req, res) => void res.json({ status: 'ok' })).all(methodNotAllowed(['GET', 'HEAD']));
   app
     .route('/ready')
     .get(async (_req, res) => {
       await db.query('SELECT 1');
       res.json({ status: 'ready' });
     })
-    .all(methodNotAllowed(['GET']));
+    .all(methodNotAllowed(['GET', 'HEAD']));
 
-  app.route('/openapi.json').get((_req, res) => void res.json(openApiDocument)).all(methodNotAllowed(['GET']));
+  app.route('/openapi.json').get((_req, res) => void res.json(openApiDocument)).all(methodNotAllowed(['GET', 'HEAD']));
   const docsPage = renderDocsPage();
-  app.route('/docs').get((_req, res) => void res.type('html').send(docsPage)).all(methodNotAllowed(['GET']));
+  app.route('/docs').get((_req, res) => void res.type('html').send(docsPage)).all(methodNotAllowed(['GET', 'HEAD']));
   app
     .route('/metrics')
     .get(async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     })
-    .all(methodNotAllowed(['GET']));
+    .all(methodNotAllowed(['GET', 'HEAD']));
 
   app.use(utilRoutes(new GenerationService(db, models.GenerationJob, generationQueue, metrics, settings.generateSyncMax)));
   app.use(streamRoutes(new StreamService(db, longPoll, metrics, settings)));

@@ -18,6 +18,21 @@ export interface Config {
   readonly jobsEnabled: boolean;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
+  readonly http: HttpLimits;
+}
+
+/** Limits of the HTTP server, sized for long polls on one side and hostile clients on the other. */
+export interface HttpLimits {
+  /** A request's headers must be complete this long after its first byte (slowloris). */
+  readonly headersTimeoutMs: number;
+  /** A request, body included, must be received whole within this (a body shorter than declared). Answers are not limited by it: long polls wait after the request is in. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. Above a load balancer's own idle timeout, so it never reuses a socket we are closing. */
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections per process; one more is answered 503 and closed. Each waiting long poll holds one. */
+  readonly maxConnections: number;
+  /** Largest request head (request line and headers), in bytes; above it 431. */
+  readonly maxHeaderBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -74,11 +89,23 @@ export function loadConfig(env: Env = process.env): Config {
     jobsEnabled: oneOf(env, 'JOBS', 'on', ['on', 'off'] as const) === 'on',
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    http: Object.freeze({
+      headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+      keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 600_000),
+      maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 4096, 1, 1_000_000),
+      maxHeaderBytes: integer(env, 'HTTP_MAX_HEADER_BYTES', 16_384, 1024, 1_048_576),
+    }),
   };
   // A collector in a long poll is not idle: expiring it mid-wait would take its batch away.
   if (config.streamIdleTimeoutS * 1000 <= config.longPollTimeoutMs) {
     throw new ConfigError(
       `STREAM_IDLE_TIMEOUT_S (${config.streamIdleTimeoutS}s) must be longer than LONG_POLL_TIMEOUT_MS (${config.longPollTimeoutMs}ms)`,
+    );
+  }
+  if (config.http.requestTimeoutMs < config.http.headersTimeoutMs) {
+    throw new ConfigError(
+      `HTTP_REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs}) must not be shorter than HTTP_HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs})`,
     );
   }
   return Object.freeze(config);

@@ -5,7 +5,6 @@
  * in-flight requests -> jobs -> LISTEN -> pool -> embedded PostgreSQL.
  */
 import type { AddressInfo } from 'node:net';
-import http from 'node:http';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { Database } from './db/database.js';
@@ -17,7 +16,8 @@ import { createSequelize } from './db/sequelize.js';
 import { startJobs } from './jobs/boss.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
-import { answerUnparsableRequest } from './lib/problem.js';
+import { rawProblemJson } from './lib/problem.js';
+import { createEdgeServer } from './http/edge.js';
 import { LongPoll } from './pix/long-poll.js';
 import { MESSAGES_CHANNEL } from './pix/message-channel.js';
 import { countAllOpenStreams } from './pix/stream-repository.js';
@@ -87,11 +87,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   started.push(() => jobs.stop());
 
   const app = createApp({ db, longPoll, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
-  const server = http.createServer(app);
-  // Long polls last up to LONG_POLL_TIMEOUT_MS; keep-alive must outlive the gap between a collector's requests.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.on('clientError', answerUnparsableRequest);
+  const { server, drain } = createEdgeServer(app, config.http, rawProblemJson);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);
@@ -101,8 +97,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    const closed = drain();
     longPoll.shutdown();
     const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
     await closed;

@@ -74,12 +74,12 @@ const cases: [string, Case][] = [
 ];
 
 const ALLOW: Record<string, string[]> = {
-  'PUT on start': ['GET'],
-  'POST on stop': ['GET', 'DELETE'],
-  'PATCH on continue': ['GET', 'DELETE'],
-  'GET on the generator': ['POST'],
-  'DELETE on /health': ['GET'],
-  'DELETE on a job': ['GET'],
+  'PUT on start': ['GET', 'OPTIONS'],
+  'POST on stop': ['GET', 'DELETE', 'OPTIONS'],
+  'PATCH on continue': ['GET', 'DELETE', 'OPTIONS'],
+  'GET on the generator': ['POST', 'OPTIONS'],
+  'DELETE on /health': ['GET', 'HEAD', 'OPTIONS'],
+  'DELETE on a job': ['GET', 'HEAD', 'OPTIONS'],
 };
 
 describe('bad requests', () => {

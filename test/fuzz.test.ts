@@ -78,9 +78,9 @@ const badSegments: Case[] = [
 
 const wrongMethods: Case[] = times(35, () => {
   const ispb = pick([freshIspb, badDecodableIspb])();
-  if (random() < 0.3) return { label: 'wrong method', method: pick(['GET', 'PUT', 'PATCH', 'DELETE']), path: `/api/util/msgs/${ispb}/${pick(['1', 'x'])}`, status: 405, allow: 'POST' };
+  if (random() < 0.3) return { label: 'wrong method', method: pick(['GET', 'PUT', 'PATCH', 'DELETE']), path: `/api/util/msgs/${ispb}/${pick(['1', 'x'])}`, status: 405, allow: 'OPTIONS, POST' };
   const path = streamPath(ispb);
-  return { label: 'wrong method', method: pick(['PUT', 'PATCH', 'POST']), path, status: 405, allow: path.endsWith('/start') ? 'GET' : 'DELETE, GET' };
+  return { label: 'wrong method', method: pick(['PUT', 'PATCH', 'POST']), path, status: 405, allow: path.endsWith('/start') ? 'GET, OPTIONS' : 'DELETE, GET, OPTIONS' };
 });
 
 const badAccepts: Case[] = times(30, () => {

@@ -16,6 +16,8 @@ const PULL_NEXT = /^\/api\/pix\/\d{8}\/stream\/[0-9a-f-]{36}$/;
 const PATIENT = { LONG_POLL_TIMEOUT_MS: '30000', STREAM_IDLE_TIMEOUT_S: '60' };
 // No keep-alive: each long poll on a connection of its own, closed after its answer.
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+// Keep-alive, as real collectors run: the sockets stay open after their answers unless the server closes them.
+const keepAliveAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
 let db: pg.Pool;
 let peer: TestServer; // a second, in-process API on the same database
@@ -29,6 +31,7 @@ afterEach(() => {
 });
 afterAll(async () => {
   agent.destroy();
+  keepAliveAgent.destroy();
   await Promise.all([db.end(), peer.stop()]);
 });
 
@@ -45,10 +48,10 @@ interface Answer {
 }
 
 /** A start request; resolves when its answer is complete. Never rejects: a failure is a status 0 answer. */
-function startLongPoll(url: string, ispb: string): Promise<Answer> {
+function startLongPoll(url: string, ispb: string, via = agent): Promise<Answer> {
   return new Promise((resolve) => {
     const fail = () => resolve({ status: 0, pullNext: undefined, at: Date.now() });
-    const req = http.get(`${url}/api/pix/${ispb}/stream/start`, { agent }, (res) => {
+    const req = http.get(`${url}/api/pix/${ispb}/stream/start`, { agent: via }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode!, pullNext: res.headers['pull-next'] as string | undefined, at: Date.now() }));
       res.on('error', fail);
@@ -79,10 +82,10 @@ function exitWithin(api: ApiProcess, ms: number): Promise<number | null | 'still
  * sends the signal; resolves with the answers, each one's delay after the
  * signal, and the exit code.
  */
-async function signalWhileWaiting(api: ApiProcess, signal: NodeJS.Signals, ispbs: string[], perIspb: number) {
+async function signalWhileWaiting(api: ApiProcess, signal: NodeJS.Signals, ispbs: string[], perIspb: number, via = agent) {
   let answeredEarly = 0;
   const polls = ispbs.flatMap((ispb) =>
-    Array.from({ length: perIspb }, () => startLongPoll(api.url, ispb).then((answer) => (answeredEarly++, answer))),
+    Array.from({ length: perIspb }, () => startLongPoll(api.url, ispb, via).then((answer) => (answeredEarly++, answer))),
   );
   await waitForOpenStreams(ispbs, ispbs.length * perIspb);
   await sleep(500); // past the first (empty) claim: every request is now parked on its long poll
@@ -111,6 +114,17 @@ describe('SIGTERM', () => {
     expect(new Set(answers.map((answer) => answer.pullNext)).size).toBe(20);
     expect(Math.max(...delays)).toBeLessThan(5000);
     expect(exitCode).toBe(0);
+  }, 60_000);
+
+  it('exits in under a second when the waiting collectors hold keep-alive connections', async () => {
+    const api = await startPatientApi();
+    const ispbs = Array.from({ length: 2 }, randomIspb);
+    const { answers, exitCode, exitedAfterMs } = await signalWhileWaiting(api, 'SIGTERM', ispbs, 3, keepAliveAgent);
+    console.log(`shutdown with keep-alive collectors: exit ${exitCode} after ${exitedAfterMs} ms`);
+    expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(204));
+    expect(exitCode).toBe(0);
+    // SHUTDOWN_TIMEOUT_MS is 5000 here: an exit that waited for it would take over 5 s.
+    expect(exitedAfterMs).toBeLessThan(1000);
   }, 60_000);
 
   it('hands out a Pull-Next that another API process continues: no 404, no 410', async () => {

@@ -1,6 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 
@@ -19,22 +18,9 @@ export function sendProblem(res: Response, error: AppError): void {
     .send(problemBody(error, res.req.originalUrl));
 }
 
-/**
- * Requests Node's HTTP parser rejects (oversized headers, malformed request
- * lines) never reach Express; answer them in problem+json too, then hang up.
- */
-export function answerUnparsableRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
-  // A reset connection has nobody left to answer.
-  if (err.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'HPE_URI_OVERFLOW' ? 414 : 400;
-  const body = problemBody(new ClientError(status, `The request could not be parsed (${err.code ?? 'malformed'})`, err), '');
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_JSON}\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+/** An error answered outside Express (see http/edge.ts), in problem+json. */
+export function rawProblemJson(status: number, detail: string, path: string): { contentType: string; body: string } {
+  return { contentType: PROBLEM_JSON, body: problemBody(new ClientError(status, detail, undefined), path) };
 }
 
 /** body-parser and friends throw http-errors with a 4xx `status`: a client mistake, not a crash. */

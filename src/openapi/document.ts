@@ -1,7 +1,8 @@
 /**
  * The OpenAPI 3.1 description of every route, served at /openapi.json.
- * Any other method on a described path answers 405 problem+json with Allow
- * (OpenAPI has no place for responses of undescribed methods).
+ * Any other method on a described path answers 405 problem+json with Allow,
+ * and OPTIONS answers 204 with Allow (OpenAPI has no place for responses of
+ * undescribed methods). HEAD runs as GET, except where a GET has side effects.
  * test/openapi.test.ts checks it against the routes the app registers and
  * validates the suite's responses against it.
  */
@@ -22,6 +23,11 @@ const pullNext = {
 };
 const unavailable = { headers: retryAfter, ...problem('The database is unreachable') };
 const badRequest = problem('Malformed ISPB, count or id');
+/** HEAD on a path whose GET opens, claims or acknowledges: refused, so a probe never takes messages. */
+const headRefused = {
+  summary: 'Refused: a GET here has side effects, so HEAD is not run as GET',
+  responses: { '405': { headers: { Allow: { required: true, schema: { type: 'string' } } }, description: 'Method not allowed (no body, as for any HEAD)' } },
+};
 
 const ispb = { name: 'ispb', in: 'path', required: true, description: 'Receiving ISPB, 8 digits', schema: { type: 'string', pattern: '^[0-9]{8}$' } };
 const iterationId = { name: 'iterationId', in: 'path', required: true, description: 'Last segment of a Pull-Next URI', schema: { type: 'string', format: 'uuid' } };
@@ -74,6 +80,7 @@ export const openApiDocument = {
       },
     },
     '/api/pix/{ispb}/stream/start': {
+      head: headRefused,
       get: {
         summary: 'Open a stream and long-poll its first batch',
         parameters: [ispb, accept],
@@ -87,6 +94,7 @@ export const openApiDocument = {
       },
     },
     '/api/pix/{ispb}/stream/stop': {
+      head: headRefused,
       get: {
         summary: 'Close every open stream of the ISPB (their unacknowledged messages become pending)',
         parameters: [ispb],
@@ -99,6 +107,7 @@ export const openApiDocument = {
       },
     },
     '/api/pix/{ispb}/stream/{iterationId}': {
+      head: headRefused,
       get: {
         summary: 'Acknowledge the previous batch and long-poll the next; repeating a URI replays its batch',
         parameters: [ispb, iterationId, accept],

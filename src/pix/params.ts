@@ -1,6 +1,6 @@
 /** Parsing of path segments and headers; every failure is a 400 that names the bad part. */
 import { validate as isUuid, version as uuidVersion } from 'uuid';
-import { BadRequest } from '../lib/errors.js';
+import { BadRequest, NotFound } from '../lib/errors.js';
 import { isIspb } from './generator/formats.js';
 
 export const MULTIPART_JSON = 'multipart/json';
@@ -21,6 +21,8 @@ function parseUuidV4(raw: string, what: string): string {
 }
 
 export function parseIterationId(raw: string): string {
+  // Routes are case-sensitive: /stream/STOP is no route (404), not a malformed iteration id.
+  if (/^(start|stop)$/i.test(raw)) throw new NotFound(`No route /stream/${raw}; paths are case-sensitive (start, stop)`);
   return parseUuidV4(raw, 'Iteration id (the last segment of a Pull-Next URI)');
 }
 

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { methodNotAllowed } from '../lib/method-not-allowed.js';
+import { methodNotAllowed, refuseHead } from '../lib/method-not-allowed.js';
 import { acceptsMultipart, MULTIPART_BATCH_SIZE, MULTIPART_JSON, parseIspb, parseIterationId } from './params.js';
 import type { Delivery, StreamService } from './stream-service.js';
 
@@ -28,10 +28,11 @@ function sendDelivery(res: Response, ispb: string, delivery: Delivery | null, mu
 }
 
 export function streamRoutes(service: StreamService): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true, strict: true });
 
   router
     .route('/api/pix/:ispb/stream/start')
+    .head(refuseHead(['GET']))
     .get(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
       const multipart = acceptsMultipart(req.headers.accept);
@@ -44,10 +45,11 @@ export function streamRoutes(service: StreamService): Router {
     const ispb = parseIspb(req.params.ispb);
     res.json({ ispb, closed: await service.stopAll(ispb) });
   };
-  router.route('/api/pix/:ispb/stream/stop').get(stop).delete(stop).all(methodNotAllowed(['GET', 'DELETE']));
+  router.route('/api/pix/:ispb/stream/stop').head(refuseHead(['GET', 'DELETE'])).get(stop).delete(stop).all(methodNotAllowed(['GET', 'DELETE']));
 
   router
     .route('/api/pix/:ispb/stream/:iterationId')
+    .head(refuseHead(['GET', 'DELETE']))
     .get(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
       const iterationId = parseIterationId(req.params.iterationId);

@@ -5,7 +5,7 @@ import type { GenerationService } from './generation-service.js';
 import { MAX_GENERATION, parseIspb, parseJobId, parseMessageCount } from './params.js';
 
 export function utilRoutes(generation: GenerationService): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true, strict: true });
 
   router
     .route('/api/util/msgs/:ispb/:number')
@@ -31,7 +31,7 @@ export function utilRoutes(generation: GenerationService): Router {
       res.setHeader('Cache-Control', 'no-store');
       res.json(job);
     })
-    .all(methodNotAllowed(['GET']));
+    .all(methodNotAllowed(['GET', 'HEAD']));
 
   return router;
 }

@@ -44,7 +44,7 @@ export function checkAgainstDocument(response: ObservedResponse): string[] {
   if (!template) return [`${where}: path not in the document`];
   const operations = (openApiDocument.paths as Record<string, Record<string, Operation>>)[template];
   const operation = operations[response.method.toLowerCase()];
-  if (!operation) return wrongMethodProblems(where, Object.keys(operations), response);
+  if (!operation) return wrongMethodProblems(where, operations, response);
   const documented = operation.responses[String(response.status)];
   if (!documented) return [`${where}: status not documented (has ${Object.keys(operation.responses).join(', ')})`];
   const problems: string[] = [];
@@ -62,10 +62,17 @@ export function checkAgainstDocument(response: ObservedResponse): string[] {
 
 const validateProblem = ajv.compile({ $ref: `${DOC_ID}#/components/schemas/Problem` });
 
-/** A method the document does not describe must get 405 problem+json naming the described ones in Allow. */
-function wrongMethodProblems(where: string, methods: string[], response: ObservedResponse): string[] {
+/**
+ * A method the document does not describe must get 405 problem+json naming in
+ * Allow the described ones that answer (not a HEAD documented only as refused),
+ * and OPTIONS.
+ */
+function wrongMethodProblems(where: string, operations: Record<string, { responses: object }>, response: ObservedResponse): string[] {
   if (response.status !== 405) return [`${where}: method not documented, so 405 was expected`];
-  const allowed = methods.map((method) => method.toUpperCase()).sort().join(', ');
+  const answering = Object.entries(operations).filter(([, operation]) => Object.keys(operation.responses).join() !== '405');
+  // A GET whose HEAD is not documented otherwise also answers HEAD.
+  const implicitHead = 'get' in operations && !('head' in operations) ? ['HEAD'] : [];
+  const allowed = [...answering.map(([method]) => method.toUpperCase()), ...implicitHead, 'OPTIONS'].sort().join(', ');
   const problems: string[] = [];
   if (response.headers.allow?.split(', ').sort().join(', ') !== allowed) problems.push(`${where}: Allow is "${response.headers.allow}", expected ${allowed}`);
   if (!response.contentType?.startsWith('application/problem+json')) problems.push(`${where}: not problem+json`);

@@ -1,0 +1,120 @@
+/**
+ * The HTTP server around the app: timeouts and limits sized for long polls on
+ * one side and hostile clients on the other, answers for what never reaches
+ * Express (parser errors, timeouts, CONNECT, a full server), and a drain that
+ * lets shutdown finish in milliseconds.
+ *
+ * Long polls hold a request open for LONG_POLL_TIMEOUT_MS *after* it was
+ * received, so none of the limits below cut them: headersTimeout and
+ * requestTimeout only bound how long receiving the request may take.
+ */
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { HttpLimits } from '../config.js';
+
+/** How a face writes an error that never reached its routes (content type and body), chosen by the request's path. */
+export type RawProblemRenderer = (status: number, detail: string, path: string) => { contentType: string; body: string };
+
+export interface EdgeServer {
+  readonly server: http.Server;
+  /**
+   * Stop accepting, close idle connections now, and close each busy one as
+   * soon as its response is sent (`Connection: close`), instead of leaving
+   * keep-alive sockets open until the shutdown timeout.
+   */
+  drain(): Promise<void>;
+}
+
+// Node checks header and request timeouts on this period (default 30 s, which would let a slowloris
+// socket live up to 30 s past HTTP_HEADERS_TIMEOUT_MS).
+const TIMEOUT_CHECK_MS = 250;
+
+function rawResponse(status: number, problem: { contentType: string; body: string }, extraHeaders = ''): string {
+  return (
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: ${problem.contentType}\r\n` +
+    `Content-Length: ${Buffer.byteLength(problem.body)}\r\n${extraHeaders}Connection: close\r\n\r\n${problem.body}`
+  );
+}
+
+/** Writes a whole response on a socket Express never saw, then hangs up. */
+function answerOnSocket(socket: Duplex, status: number, detail: string, path: string, render: RawProblemRenderer, extraHeaders = ''): void {
+  socket.end(rawResponse(status, render(status, detail, path), extraHeaders));
+  socket.once('finish', () => socket.destroy());
+}
+
+const PARSER_STATUS: Record<string, number> = {
+  HPE_HEADER_OVERFLOW: 431,
+  HPE_URI_OVERFLOW: 414,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
+
+export function createEdgeServer(app: http.RequestListener, limits: HttpLimits, render: RawProblemRenderer): EdgeServer {
+  const server = http.createServer({
+    // A missing Host is answered by the app in the face's format, not by Node's bare 400.
+    requireHostHeader: false,
+    connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    maxHeaderSize: limits.maxHeaderBytes,
+  });
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+
+  // A connection cap that answers instead of silently dropping: the client learns to back off.
+  // Prepended, so it runs before Node attaches its parser; a refused socket's request never reaches the app.
+  let connections = 0;
+  const refused = new WeakSet<Duplex>();
+  server.prependListener('connection', (socket: Socket) => {
+    connections += 1;
+    socket.once('close', () => (connections -= 1));
+    if (connections > limits.maxConnections) {
+      refused.add(socket);
+      answerOnSocket(socket, 503, `This server holds its limit of ${limits.maxConnections} connections; retry shortly`, '', render, 'Retry-After: 1\r\n');
+    }
+  });
+
+  let draining = false;
+  const busy = new Set<http.ServerResponse>();
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (refused.has(req.socket)) return void res.destroy();
+    busy.add(res);
+    res.once('close', () => {
+      busy.delete(res);
+      // A response already under way when the drain began may leave its socket idle: close it now, not after keep-alive.
+      if (draining) setImmediate(() => server.closeIdleConnections());
+    });
+    if (draining) res.setHeader('Connection', 'close');
+    app(req, res);
+  });
+
+  // Requests Node's parser rejects or times out never reach Express.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // A reset connection has nobody left to answer; one whose response has begun cannot take another.
+    // (A request timed out mid-body has a response object, but nothing of it was sent yet: answer it.)
+    const response = (socket as Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || response?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const status = PARSER_STATUS[err.code ?? ''] ?? 400;
+    const detail =
+      status === 408 ? 'The request was not received in time' : `The request could not be parsed (${err.code ?? 'malformed'})`;
+    answerOnSocket(socket, status, detail, '', render);
+  });
+
+  // CONNECT (a proxy tunnel) is never an API call; Node would otherwise drop the socket unanswered.
+  server.on('connect', (req: http.IncomingMessage, socket: Duplex) => {
+    answerOnSocket(socket, 405, 'CONNECT is not supported by this server', req.url ?? '', render, 'Allow: GET, POST, DELETE\r\n');
+  });
+
+  return {
+    server,
+    drain() {
+      draining = true;
+      for (const res of busy) if (!res.headersSent) res.setHeader('Connection', 'close');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      return closed;
+    },
+  };
+}
