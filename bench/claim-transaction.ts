@@ -1,6 +1,6 @@
 /**
  * What StreamService runs per pull, called straight from the app's own code
- * without HTTP: `pullBatch` (src/pix/pull-batch.ts), one prepared statement
+ * without HTTP: `pullBatch` (src/stream/sql/pull-batch.ts), one prepared statement
  * that locks the iteration, acknowledges its batch, claims the next and
  * records the new iteration. Used by the claim-latency and ceiling steps.
  * Streams are opened and closed through the public API (start, DELETE), so
@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import pino from 'pino';
 import { Database, type Queryable } from '../src/db/database.js';
-import { pullBatch } from '../src/pix/pull-batch.js';
+import { pullBatch } from '../src/stream/sql/pull-batch.js';
 import { collectorAgent, pullNextOf, type HttpClient } from './http-client.js';
 
 export const BATCH = 10;

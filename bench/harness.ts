@@ -7,14 +7,11 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../src/lib/free-port.js';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import pino from 'pino';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
-import { migrateToLatest } from '../src/db/migrator.js';
-import { createSequelize } from '../src/db/sequelize.js';
 import { projectRoot } from '../src/lib/paths.js';
+import { prepareDatabase } from '../support/database.js';
+import { freePort } from '../support/free-port.js';
 import { sleep } from './http-client.js';
 import { progress } from './stats.js';
 
@@ -78,58 +75,23 @@ export class Harness {
     return this.cleaning;
   }
 
-  async startPostgres(env: Environment): Promise<void> {
-    if (process.env.DATABASE_URL) {
-      this.adminUrl = process.env.DATABASE_URL;
-      env.postgresSource = 'DATABASE_URL';
-    } else {
-      const dataDir = path.resolve(projectRoot, '.data', `bench-postgres-${process.pid}`);
-      const port = await freePort();
-      progress(`starting embedded PostgreSQL on port ${port} (durable defaults) in ${dataDir}`);
-      // Registered before the start: a start that fails half-way still leaves a dir to delete.
-      this.onCleanup('delete embedded data dir', async () => {
-        rmSync(dataDir, { recursive: true, force: true });
-        rmSync(`${dataDir}.owner`, { force: true });
-      });
-      const embedded = await startEmbeddedPostgres({ dataDir, port, database: 'postgres', logger: pino({ level: 'silent' }) });
-      this.onCleanup('stop embedded PostgreSQL', () => embedded.stop());
-      this.adminUrl = embedded.url;
-      env.postgresSource = 'embedded';
-    }
-    const url = new URL(this.adminUrl);
-    url.pathname = `/${BENCH_DATABASE}`;
-    this.databaseUrl = url.toString();
-  }
-
-  /** Drops and recreates the bench database, migrates it, returns `SELECT version()`. */
-  async createDatabase(): Promise<string> {
-    const admin = new pg.Client({ connectionString: this.adminUrl });
-    await admin.connect();
-    let version: string;
+  /**
+   * A durable PostgreSQL (DATABASE_URL, else an embedded cluster with the
+   * default fsync and synchronous commit) and a fresh migrated bench database
+   * on it; returns `SELECT version()`.
+   */
+  async prepareDatabase(env: Environment): Promise<string> {
+    const prepared = await prepareDatabase({ database: BENCH_DATABASE, clusterLabel: 'bench-postgres', onProgress: progress });
+    this.onCleanup('release the bench database', () => prepared.release({ dropDatabase: true }));
+    this.adminUrl = prepared.adminUrl;
+    this.databaseUrl = prepared.url;
+    env.postgresSource = prepared.source;
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    await client.connect();
     try {
-      version = (await admin.query('SELECT version() AS v')).rows[0].v;
-      await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+      return (await client.query('SELECT version() AS v')).rows[0].v;
     } finally {
-      await admin.end();
-    }
-    if (process.env.DATABASE_URL) this.onCleanup('drop bench database', () => this.dropDatabase());
-    const sequelize = createSequelize(this.databaseUrl);
-    try {
-      await migrateToLatest(sequelize, this.databaseUrl);
-    } finally {
-      await sequelize.close();
-    }
-    return version;
-  }
-
-  private async dropDatabase(): Promise<void> {
-    const admin = new pg.Client({ connectionString: this.adminUrl });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`);
-    } finally {
-      await admin.end();
+      await client.end();
     }
   }
 

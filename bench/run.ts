@@ -79,8 +79,7 @@ async function main(): Promise<number> {
   };
 
   try {
-    await harness.startPostgres(env);
-    env.postgres = await harness.createDatabase();
+    env.postgres = await harness.prepareDatabase(env);
     progress(`PostgreSQL: ${env.postgres}`);
     await harness.startApi();
     progress(`API at ${harness.apiUrl}`);

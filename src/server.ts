@@ -16,11 +16,12 @@ import { createSequelize } from './db/sequelize.js';
 import { startJobs } from './jobs/boss.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
-import { rawProblemJson } from './lib/problem.js';
+import { renderProblemJson } from './http/challenge/problem-json.js';
 import { createEdgeServer } from './http/edge.js';
-import { LongPoll } from './pix/long-poll.js';
-import { MESSAGES_CHANNEL } from './pix/message-channel.js';
-import { countAllOpenStreams } from './pix/stream-repository.js';
+import { problem } from './http/problem.js';
+import { MESSAGES_CHANNEL } from './stream/channel.js';
+import { LongPoll } from './stream/long-poll.js';
+import { countAllOpenStreams } from './stream/sql/collector-slots.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -87,7 +88,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   started.push(() => jobs.stop());
 
   const app = createApp({ db, longPoll, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
-  const { server, drain } = createEdgeServer(app, config.http, rawProblemJson);
+  const { server, drain } = createEdgeServer(app, config.http, (status, detail, path) => renderProblemJson(problem(status, detail), path));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);

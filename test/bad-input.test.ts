@@ -3,7 +3,7 @@
  * application/problem+json (RFC 9457) that leaks no stack or SQL, and nothing
  * is written for the ISPBs involved.
  */
-import { MAX_GENERATION } from '../src/pix/params';
+import { MAX_GENERATION } from '../src/http/challenge/params';
 import { randomIspb } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../src/db/database';
-import { pullBatch } from '../src/pix/pull-batch';
+import { pullBatch } from '../src/stream/sql/pull-batch';
 import { randomIspb, seedMessages } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
 

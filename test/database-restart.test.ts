@@ -15,7 +15,7 @@ import { startServer, type RunningServer } from '../src/server';
 import { get } from './support/collector';
 import { auditDeliveries } from './support/delivery-audit';
 import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { freePort } from '../src/lib/free-port';
+import { freePort } from '../support/free-port';
 import { testConfig } from './support/server';
 
 const MESSAGES = 1500;

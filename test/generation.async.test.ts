@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createMetrics } from '../src/lib/metrics';
-import { continueGenerationLater, runGenerationJob } from '../src/pix/generation-service';
+import { continueGenerationLater, runGenerationJob } from '../src/generation/service';
 import { get } from './support/collector';
 import { messageCounts, randomIspb } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';

@@ -1,10 +1,5 @@
-import { rmSync } from 'node:fs';
-import type { EmbeddedPostgres } from '../dist/src/db/embedded-postgres';
-import { testClusterDir } from './global-setup';
+import type { PreparedDatabase } from '../dist/support/database';
 
 export default async function globalTeardown(): Promise<void> {
-  const embedded = (globalThis as { embeddedPostgres?: EmbeddedPostgres }).embeddedPostgres;
-  if (!embedded) return;
-  await embedded.stop();
-  rmSync(testClusterDir(), { recursive: true, force: true });
+  await (globalThis as { preparedDatabase?: PreparedDatabase }).preparedDatabase?.release();
 }

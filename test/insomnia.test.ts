@@ -262,6 +262,9 @@ describe('insomnia_routes.json, executed', () => {
     expect(single.body).toMatchObject({ endToEndId: expect.any(String), recebedor: { ispb: vars.ispb } });
     pullNextOf(single);
 
+    const inspected = await step('req_ispb_inspect', [200]);
+    expect(inspected.body).toMatchObject({ ispb: vars.ispb, messages: { pending: 4, inFlight: 1, acknowledged: 20 }, streams: { open: 1 } });
+
     expect((await step('req_stream_stop_get', [200])).body).toEqual({ ispb: vars.ispb, closed: 1 });
     expect((await step('req_stream_stop_delete', [200])).body).toEqual({ ispb: vars.ispb, closed: 0 });
 

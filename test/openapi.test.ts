@@ -9,7 +9,7 @@ import pino from 'pino';
 import { createApp } from '../src/app';
 import { Database } from '../src/db/database';
 import { createMetrics } from '../src/lib/metrics';
-import { LongPoll } from '../src/pix/long-poll';
+import { LongPoll } from '../src/stream/long-poll';
 import { get } from './support/collector';
 import { randomIspb } from './support/factories';
 import { checkAgainstDocument } from './support/openapi';
@@ -101,12 +101,14 @@ it('every status of every operation, as the app answers it, matches the document
   await check('delete', next.headers['pull-next']); // 410
   await check('get', `/api/pix/${ispb}/stream/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d`); // 404
   await check('get', `/api/pix/${ispb}/stream/start`); // 204
+  await check('get', `/api/util/ispbs/${ispb}`);
+  await check('get', '/api/util/ispbs/abc');
   await check('get', `/api/pix/${ispb}/stream/stop`);
   await check('delete', `/api/pix/${ispb}/stream/stop`);
   await check('put', `/api/pix/${ispb}/stream/stop`);
   await check('get', '/api/pix/abc/stream/start');
   for (const path of ['/health', '/ready', '/metrics', '/openapi.json', '/docs']) await check('get', path);
-  expect(seen).toHaveLength(24);
+  expect(seen).toHaveLength(26);
 });
 
 it('the collector helper rejects a response the document does not allow', () => {

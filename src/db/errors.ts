@@ -1,7 +1,19 @@
-import { ServiceUnavailable } from '../lib/errors.js';
+/**
+ * The data-access edge: an outage (the database down, restarting, out of
+ * connections, a lock or statement timeout) becomes DatabaseUnavailable with
+ * the driver's error as `cause`; every other error passes through unchanged.
+ */
 
 /** How long a client should wait before retrying while the database is away. */
 export const DATABASE_RETRY_AFTER_S = 2;
+
+export class DatabaseUnavailable extends Error {
+  readonly retryAfterS = DATABASE_RETRY_AFTER_S;
+  constructor(options: { cause: unknown }) {
+    super('The database is unavailable; retry shortly', options);
+    this.name = 'DatabaseUnavailable';
+  }
+}
 
 // SQLSTATE classes and codes that mean "the database is not there right now",
 // as opposed to a bug in a statement.
@@ -53,10 +65,8 @@ export async function translatingErrors<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Translate at the data-access edge: an outage becomes a 503, everything else stays as it is. */
+/** Translate at the data-access edge: an outage becomes DatabaseUnavailable, everything else stays as it is. */
 export function translateDatabaseError(err: unknown): unknown {
-  if (isDatabaseUnavailable(err)) {
-    return new ServiceUnavailable('The database is unavailable; retry shortly', DATABASE_RETRY_AFTER_S, { cause: err });
-  }
-  return err;
+  if (err instanceof DatabaseUnavailable || !isDatabaseUnavailable(err)) return err;
+  return new DatabaseUnavailable({ cause: err });
 }

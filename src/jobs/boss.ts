@@ -7,7 +7,7 @@ import PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { GenerationQueue } from '../pix/generation-service.js';
+import type { GenerationQueue } from '../generation/service.js';
 import { registerStreamExpiry } from './expire-idle-streams.js';
 import { createGenerationQueue, workGenerationQueue } from './generate-messages.js';
 

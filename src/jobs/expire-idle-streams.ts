@@ -1,19 +1,26 @@
 /**
- * Expires streams unseen for STREAM_IDLE_TIMEOUT_S and puts their
- * unacknowledged messages back to pending, every `expiryCheckIntervalS`.
+ * Schedules the engine's expiry (stream/expiry.ts) every `expiryCheckIntervalS`.
  *
  * pg-boss cron has minute granularity, too coarse for a 60 s idle timeout, so
  * the job re-sends itself with `startAfter`. The queue's `short` policy keeps at
  * most one queued run, so with N processes it still runs once per interval.
  */
 import type PgBoss from 'pg-boss';
-import { expireIdleStreams } from '../pix/stream-repository.js';
-import type { JobsOptions } from './boss.js';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import { expireIdleStreams } from '../stream/expiry.js';
 
 export const EXPIRE_IDLE_STREAMS = 'expire-idle-streams';
 
-export async function registerStreamExpiry(boss: PgBoss, options: JobsOptions): Promise<void> {
-  const { db, logger, metrics, expiryCheckIntervalS } = options;
+export interface ExpiryOptions {
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  expiryCheckIntervalS: number;
+}
+
+export async function registerStreamExpiry(boss: PgBoss, { db, logger, metrics, expiryCheckIntervalS }: ExpiryOptions): Promise<void> {
   const scheduleNext = (delayS: number) =>
     boss.send(EXPIRE_IDLE_STREAMS, {}, {
       startAfter: delayS,
@@ -26,11 +33,8 @@ export async function registerStreamExpiry(boss: PgBoss, options: JobsOptions): 
   await boss.createQueue(EXPIRE_IDLE_STREAMS, { name: EXPIRE_IDLE_STREAMS, policy: 'short' });
   await boss.work(EXPIRE_IDLE_STREAMS, { pollingIntervalSeconds: Math.max(0.5, expiryCheckIntervalS / 2) }, async () => {
     try {
-      const { ended, released } = await db.transaction((client) => expireIdleStreams(client, null));
-      if (ended > 0) {
-        metrics.streamsEnded.inc({ how: 'expired' }, ended);
-        logger.info({ expired: ended, released }, 'expired idle streams');
-      }
+      const { ended, released } = await expireIdleStreams(db, metrics);
+      if (ended > 0) logger.info({ expired: ended, released }, 'expired idle streams');
     } finally {
       await scheduleNext(expiryCheckIntervalS);
     }

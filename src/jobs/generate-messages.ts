@@ -1,12 +1,11 @@
 /**
  * Runs large generator requests in the background. pg-boss holds the queue,
- * generation_jobs holds the progress (see pix/generation-service.ts).
+ * generation_jobs holds the progress (see generation/service.ts).
  */
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { GenerationQueue } from '../pix/generation-service.js';
-import { continueGenerationLater, runGenerationJob } from '../pix/generation-service.js';
+import { continueGenerationLater, runGenerationJob, type GenerationQueue } from '../generation/service.js';
 
 export const GENERATE_MESSAGES = 'generate-messages';
 // Retries also cover attempts cut short by a shutdown; each resumes where the last one stopped.

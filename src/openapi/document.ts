@@ -79,6 +79,13 @@ export const openApiDocument = {
         responses: { '200': { description: 'The job', content: json('GenerationJob') }, '400': badRequest, '404': problem('No such job'), '503': unavailable },
       },
     },
+    '/api/util/ispbs/{ispb}': {
+      get: {
+        summary: 'Where an ISPB stands: pending, in-flight and acknowledged messages, and its open streams against the limit (read-only)',
+        parameters: [ispb],
+        responses: { '200': { description: 'The ISPB', content: json('IspbState') }, '400': badRequest, '503': unavailable },
+      },
+    },
     '/api/pix/{ispb}/stream/start': {
       head: headRefused,
       get: {

@@ -88,5 +88,46 @@ export const schemas = {
     additionalProperties: false,
     properties: { ispb: digits(8, 8), closed: { type: 'integer', minimum: 0, description: 'streams closed' } },
   },
+  IspbState: {
+    type: 'object',
+    required: ['ispb', 'messages', 'streams'],
+    additionalProperties: false,
+    properties: {
+      ispb: digits(8, 8),
+      messages: {
+        type: 'object',
+        required: ['pending', 'inFlight', 'acknowledged'],
+        additionalProperties: false,
+        properties: {
+          pending: { type: 'integer', minimum: 0 },
+          inFlight: { type: 'integer', minimum: 0, description: 'delivered in a batch not yet acknowledged' },
+          acknowledged: { type: 'integer', minimum: 0 },
+        },
+      },
+      streams: {
+        type: 'object',
+        required: ['open', 'limit', 'list'],
+        additionalProperties: false,
+        properties: {
+          open: { type: 'integer', minimum: 0 },
+          limit: { type: 'integer', minimum: 1, description: 'MAX_COLLECTORS_PER_ISPB' },
+          list: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'openedAt', 'lastSeenAt', 'expiresAt'],
+              additionalProperties: false,
+              properties: {
+                id: { type: 'integer' },
+                openedAt: { type: 'string', format: 'date-time' },
+                lastSeenAt: { type: 'string', format: 'date-time' },
+                expiresAt: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
   Status: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } },
 } as const;

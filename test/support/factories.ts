@@ -1,8 +1,8 @@
 /** Test data. Every test works under ISPBs of its own, so tests may run in any order and in parallel. */
 import { randomInt } from 'node:crypto';
 import type { Database } from '../../src/db/database';
-import { generateMessages } from '../../src/pix/message-generator';
-import { countMessagesByState } from '../../src/pix/message-repository';
+import { generateMessages } from '../../src/generation/generator';
+import { countMessagesByState } from '../../src/stream/sql/count-messages';
 
 export function randomIspb(): string {
   return String(randomInt(0, 100_000_000)).padStart(8, '0');

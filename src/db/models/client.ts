@@ -21,7 +21,7 @@ export function defineClient(sequelize: Sequelize) {
       agencia: { type: DataTypes.STRING(4), allowNull: false },
       contaTransacional: { type: DataTypes.STRING(20), allowNull: false },
       tipoConta: { type: DataTypes.STRING(4), allowNull: false },
-      createdAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
+      createdAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
     },
     { sequelize, tableName: 'clients', modelName: 'Client' },
   );

@@ -2,7 +2,7 @@ import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, t
 
 export type GenerationState = 'queued' | 'running' | 'completed' | 'failed';
 
-/** A large generator request and its progress (see pix/generation-service.ts). */
+/** A large generator request and its progress (see generation/service.ts). */
 export class GenerationJob extends Model<InferAttributes<GenerationJob>, InferCreationAttributes<GenerationJob>> {
   declare id: string;
   declare ispb: string;
@@ -25,8 +25,8 @@ export function defineGenerationJob(sequelize: Sequelize) {
       state: { type: DataTypes.STRING(9), allowNull: false, defaultValue: 'queued' },
       error: { type: DataTypes.TEXT, allowNull: true },
       attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-      createdAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
-      updatedAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
+      createdAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
+      updatedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
     },
     { sequelize, tableName: 'generation_jobs', modelName: 'GenerationJob' },
   );

@@ -17,7 +17,7 @@ export function defineIteration(sequelize: Sequelize) {
       messageIds: { type: DataTypes.ARRAY(DataTypes.BIGINT), allowNull: false, defaultValue: [] },
       ackedAt: { type: DataTypes.DATE, allowNull: true },
       nextId: { type: DataTypes.UUID, allowNull: true },
-      createdAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
+      createdAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
     },
     { sequelize, tableName: 'iterations', modelName: 'Iteration' },
   );

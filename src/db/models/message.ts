@@ -4,7 +4,8 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare id: CreationOptional<number>;
   declare seq: CreationOptional<number>;
   declare endToEndId: string;
-  declare valor: string;
+  /** numeric(12,2), read as a number (exact to the cent at this size), as the JSON face sends it. */
+  declare valor: number;
   declare payerId: number;
   declare receiverId: number;
   declare receiverIspb: string;
@@ -20,18 +21,25 @@ export function defineMessage(sequelize: Sequelize) {
   return Message.init(
     {
       id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
-      seq: { type: DataTypes.BIGINT },
+      seq: { type: DataTypes.BIGINT, allowNull: false },
       endToEndId: { type: DataTypes.CHAR(32), allowNull: false, unique: true },
-      valor: { type: DataTypes.DECIMAL(12, 2), allowNull: false },
+      valor: {
+        type: DataTypes.DECIMAL(12, 2),
+        allowNull: false,
+        get(this: Message) {
+          const raw = this.getDataValue('valor') as number | string | null;
+          return raw === null ? raw : Number(raw);
+        },
+      },
       payerId: { type: DataTypes.BIGINT, allowNull: false },
       receiverId: { type: DataTypes.BIGINT, allowNull: false },
       receiverIspb: { type: DataTypes.CHAR(8), allowNull: false },
-      campoLivre: { type: DataTypes.STRING(200), defaultValue: '' },
+      campoLivre: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '' },
       txId: { type: DataTypes.STRING(35), allowNull: false },
       paidAt: { type: DataTypes.DATE, allowNull: false },
-      createdAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
+      createdAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
       iterationId: { type: DataTypes.UUID, allowNull: true },
-      deliveryCount: { type: DataTypes.INTEGER, defaultValue: 0 },
+      deliveryCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     },
     { sequelize, tableName: 'messages', modelName: 'Message' },
   );

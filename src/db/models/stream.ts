@@ -8,7 +8,7 @@ export class Stream extends Model<InferAttributes<Stream>, InferCreationAttribut
   declare status: CreationOptional<StreamStatus>;
   declare openedAt: CreationOptional<Date>;
   declare lastSeenAt: CreationOptional<Date>;
-  /** Seconds, as PostgreSQL's interval renders them (e.g. '00:01:00'). */
+  /** As PostgreSQL renders an interval (e.g. '00:01:00'); Sequelize has no interval type of its own. */
   declare idleTimeout: string;
   declare expiresAt: Date;
   declare closedAt: CreationOptional<Date | null>;
@@ -20,9 +20,9 @@ export function defineStream(sequelize: Sequelize) {
       id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
       ispb: { type: DataTypes.CHAR(8), allowNull: false },
       status: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'open' },
-      openedAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
-      lastSeenAt: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
-      idleTimeout: { type: DataTypes.STRING, allowNull: false },
+      openedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
+      lastSeenAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
+      idleTimeout: { type: 'INTERVAL', allowNull: false },
       expiresAt: { type: DataTypes.DATE, allowNull: false },
       closedAt: { type: DataTypes.DATE, allowNull: true },
     },

@@ -12,8 +12,8 @@ import type { Database } from '../db/database.js';
 import { translatingErrors } from '../db/errors.js';
 import type { GenerationJob } from '../db/models/generation-job.js';
 import type { Metrics } from '../lib/metrics.js';
-import * as jobs from './generation-repository.js';
-import { generateMessages } from './message-generator.js';
+import { generateMessages } from './generator.js';
+import * as jobs from './sql/jobs.js';
 
 /** Hands a job id to whatever runs jobs (jobs/generate-messages.ts). */
 export interface GenerationQueue {
@@ -21,6 +21,19 @@ export interface GenerationQueue {
 }
 
 export type GenerationResult = { kind: 'done'; created: number } | { kind: 'queued'; jobId: string };
+
+/** A generation job as callers see it: a plain object, not the model row. */
+export interface GenerationJobState {
+  id: string;
+  ispb: string;
+  total: number;
+  created: number;
+  state: GenerationJob['state'];
+  error: string | null;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 export class GenerationService {
   constructor(
@@ -42,8 +55,11 @@ export class GenerationService {
     return { kind: 'queued', jobId };
   }
 
-  find(jobId: string): Promise<GenerationJob | null> {
-    return translatingErrors(() => this.jobModel.findByPk(jobId));
+  async find(jobId: string): Promise<GenerationJobState | null> {
+    const job = await translatingErrors(() => this.jobModel.findByPk(jobId));
+    if (!job) return null;
+    const { id, ispb, total, created, state, error, attempts, createdAt, updatedAt } = job;
+    return { id, ispb, total, created, state, error, attempts, createdAt, updatedAt };
   }
 }
 

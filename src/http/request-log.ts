@@ -1,15 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
-
-// The ISPB and iteration id, read off the URL: by the time the response closes, the router has let go of req.params.
-const PATH_IDS = /^\/api\/(?:pix|util\/msgs)\/(\d{8})(?:\/stream\/([0-9a-fA-F-]{36}))?/;
-
 /**
  * One structured log line and one metric sample per request, written when the
  * response is done (or the client hung up). A caller's X-Request-Id is kept.
+ * The route says what it knows (ISPB, iteration, stream) with annotateLog;
+ * nothing here parses a URL.
  */
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+
+export interface RequestLogFields {
+  ispb?: string;
+  iterationId?: string;
+  streamId?: number;
+  /** The id of the Pull-Next handed out. */
+  pullNext?: string;
+}
+
+/** Adds what a route knows about its request to that request's log line. */
+export function annotateLog(res: Response, fields: RequestLogFields): void {
+  res.locals.log = { ...(res.locals.log as RequestLogFields | undefined), ...fields };
+}
+
 export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
@@ -23,20 +35,9 @@ export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
       const status = res.writableFinished ? res.statusCode : 499;
       metrics.httpRequests.observe({ method: req.method, route, status: String(status) }, seconds);
       if (!logger.isLevelEnabled('info')) return; // on the hot path at LOG_LEVEL=warn, build nothing
-      const ids = PATH_IDS.exec(req.originalUrl);
-      const pullNext = res.getHeader('Pull-Next');
+      const fields = res.locals.log as RequestLogFields | undefined;
       logger.info(
-        {
-          requestId,
-          method: req.method,
-          url: req.originalUrl,
-          ispb: ids?.[1],
-          iterationId: ids?.[2],
-          streamId: res.locals.streamId,
-          pullNext: typeof pullNext === 'string' ? pullNext.slice(pullNext.lastIndexOf('/') + 1) : undefined,
-          status,
-          durationMs: Math.round(seconds * 10_000) / 10,
-        },
+        { requestId, method: req.method, url: req.originalUrl, ...fields, status, durationMs: Math.round(seconds * 10_000) / 10 },
         'request',
       );
     });

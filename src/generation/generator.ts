@@ -6,13 +6,13 @@
  * NOTIFYs: collectors already waiting start on the first chunk.
  */
 import type { Database, Queryable } from '../db/database.js';
-import { randomCnpj, randomCpf } from './generator/documents.js';
-import { TIPOS_CONTA } from './generator/formats.js';
-import { endToEndId, txId } from './generator/ids.js';
-import { randomCompanyName, randomPersonName } from './generator/names.js';
-import { PARTICIPANTS } from './generator/participants.js';
-import { pick, randomDigits, randomInt, randomValor } from './generator/random.js';
-import * as repo from './message-repository.js';
+import { randomCnpj, randomCpf } from './rules/documents.js';
+import { TIPOS_CONTA } from './rules/formats.js';
+import { endToEndId, txId } from './rules/ids.js';
+import { randomCompanyName, randomPersonName } from './rules/names.js';
+import { PARTICIPANTS } from './rules/participants.js';
+import { pick, randomDigits, randomInt, randomValor } from './rules/random.js';
+import * as repo from './sql/insert-messages.js';
 
 const CHUNK_SIZE = 5000;
 const GENERATION_LANES = 2;

@@ -3,7 +3,7 @@
  * plain CRUD through the Sequelize model (db/models/generation-job.ts); these
  * run inside each chunk's pg transaction, or guard a state change.
  */
-import type { Queryable } from '../db/database.js';
+import type { Queryable } from '../../db/database.js';
 
 export interface GenerationAttempt {
   ispb: string;

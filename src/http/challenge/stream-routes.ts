@@ -1,21 +1,16 @@
+/** The challenge face's stream: parse, call the engine, shape JSON (one message, or multipart/json batches) with Pull-Next. */
 import { Router, type Request, type Response } from 'express';
-import { methodNotAllowed, refuseHead } from '../lib/method-not-allowed.js';
+import type { Delivery, StreamService } from '../../stream/service.js';
+import { hangUpSignal } from '../hang-up.js';
+import { methodNotAllowed, refuseHead } from '../methods.js';
+import { annotateLog } from '../request-log.js';
 import { acceptsMultipart, MULTIPART_BATCH_SIZE, MULTIPART_JSON, parseIspb, parseIterationId } from './params.js';
-import type { Delivery, StreamService } from './stream-service.js';
-
-/** Aborts when the client hangs up before we answered, ending its long poll. */
-function hangUpSignal(res: Response): AbortSignal {
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
+import { PULL_NEXT, pullNextPath } from './pull-next.js';
 
 function sendDelivery(res: Response, ispb: string, delivery: Delivery | null, multipart: boolean): void {
   if (!delivery) return; // the client is gone
-  res.locals.streamId = delivery.streamId;
-  res.setHeader('Pull-Next', `/api/pix/${ispb}/stream/${delivery.iterationId}`);
+  annotateLog(res, { streamId: delivery.streamId, pullNext: delivery.iterationId });
+  res.setHeader(PULL_NEXT, pullNextPath(ispb, delivery.iterationId));
   res.setHeader('Cache-Control', 'no-store');
   if (delivery.count === 0) {
     res.status(204).end();
@@ -27,6 +22,10 @@ function sendDelivery(res: Response, ispb: string, delivery: Delivery | null, mu
   }
 }
 
+function batchSize(req: Request): number {
+  return acceptsMultipart(req.headers.accept) ? MULTIPART_BATCH_SIZE : 1;
+}
+
 export function streamRoutes(service: StreamService): Router {
   const router = Router({ caseSensitive: true, strict: true });
 
@@ -35,14 +34,15 @@ export function streamRoutes(service: StreamService): Router {
     .head(refuseHead(['GET']))
     .get(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
-      const multipart = acceptsMultipart(req.headers.accept);
-      const delivery = await service.start(ispb, multipart ? MULTIPART_BATCH_SIZE : 1, hangUpSignal(res));
-      sendDelivery(res, ispb, delivery, multipart);
+      annotateLog(res, { ispb });
+      const size = batchSize(req);
+      sendDelivery(res, ispb, await service.start(ispb, size, hangUpSignal(res)), size > 1);
     })
     .all(methodNotAllowed(['GET']));
 
   const stop = async (req: Request<{ ispb: string }>, res: Response) => {
     const ispb = parseIspb(req.params.ispb);
+    annotateLog(res, { ispb });
     res.json({ ispb, closed: await service.stopAll(ispb) });
   };
   router.route('/api/pix/:ispb/stream/stop').head(refuseHead(['GET', 'DELETE'])).get(stop).delete(stop).all(methodNotAllowed(['GET', 'DELETE']));
@@ -53,14 +53,15 @@ export function streamRoutes(service: StreamService): Router {
     .get(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
       const iterationId = parseIterationId(req.params.iterationId);
-      const multipart = acceptsMultipart(req.headers.accept);
-      const delivery = await service.pullNext(ispb, iterationId, multipart ? MULTIPART_BATCH_SIZE : 1, hangUpSignal(res));
-      sendDelivery(res, ispb, delivery, multipart);
+      annotateLog(res, { ispb, iterationId });
+      const size = batchSize(req);
+      sendDelivery(res, ispb, await service.pullNext(ispb, iterationId, size, hangUpSignal(res)), size > 1);
     })
     .delete(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
       const iterationId = parseIterationId(req.params.iterationId);
-      await service.close(ispb, iterationId);
+      annotateLog(res, { ispb, iterationId });
+      annotateLog(res, { streamId: await service.close(ispb, iterationId) });
       res.json({ ispb, closed: true });
     })
     .all(methodNotAllowed(['GET', 'DELETE']));

@@ -1,6 +1,6 @@
 /** SQL of the generator: client pools and bulk message inserts (one statement per chunk). */
-import type { Queryable } from '../db/database.js';
-import { MESSAGES_CHANNEL } from './message-channel.js';
+import type { Queryable } from '../../db/database.js';
+import { MESSAGES_CHANNEL } from '../../stream/channel.js';
 
 export interface NewClient {
   nome: string;
@@ -74,28 +74,4 @@ export async function insertMessages(db: Queryable, receiverIspb: string, messag
   );
   if (rowCount) await db.query('SELECT pg_notify($1, $2)', [MESSAGES_CHANNEL, receiverIspb]);
   return rowCount ?? 0;
-}
-
-export interface MessageStateCounts {
-  total: number;
-  pending: number;
-  inFlight: number;
-  acked: number;
-  /** Messages handed out more than once (released by an ended stream, then delivered again). */
-  redelivered: number;
-}
-
-/** Where an ISPB's messages stand (view message_delivery): for operators, tests and the benchmark. */
-export async function countMessagesByState(db: Queryable, ispb: string): Promise<MessageStateCounts> {
-  const { rows } = await db.query(
-    `SELECT count(*)::int AS total,
-            count(*) FILTER (WHERE state = 'pending')::int AS pending,
-            count(*) FILTER (WHERE state = 'in_flight')::int AS in_flight,
-            count(*) FILTER (WHERE state = 'acknowledged')::int AS acked,
-            count(*) FILTER (WHERE delivery_count > 1)::int AS redelivered
-       FROM message_delivery WHERE receiver_ispb = $1`,
-    [ispb],
-  );
-  const row = rows[0];
-  return { total: row.total, pending: row.pending, inFlight: row.in_flight, acked: row.acked, redelivered: row.redelivered };
 }

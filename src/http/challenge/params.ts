@@ -1,7 +1,7 @@
 /** Parsing of path segments and headers; every failure is a 400 that names the bad part. */
 import { validate as isUuid, version as uuidVersion } from 'uuid';
-import { BadRequest, NotFound } from '../lib/errors.js';
-import { isIspb } from './generator/formats.js';
+import { isIspb } from '../../generation/rules/formats.js';
+import { BadRequest, NotFound } from '../errors.js';
 
 export const MULTIPART_JSON = 'multipart/json';
 /** Messages per reply when the collector accepts multipart/json (the protocol's maximum). */

@@ -1,7 +1,7 @@
 /**
  * The stream's use cases: start, continue (pull next), close, stop.
  *
- * Continue = long poll. Each attempt is one statement (pix/pull-batch.ts):
+ * Continue = long poll. Each attempt is one statement (sql/pull-batch.ts):
  * lock the iteration and its stream, acknowledge its batch, claim, record.
  * Between attempts the request waits on LongPoll, holding no connection,
  * until a NOTIFY for its ISPB, the deadline, shutdown, or its client hanging up.
@@ -9,12 +9,18 @@
  * if empty, so the reply is 204 with a Pull-Next to carry on from.
  */
 import { v4 as uuidv4 } from 'uuid';
-import type { Database, Queryable } from '../db/database.js';
-import { Gone, NotFound, TooManyRequests } from '../lib/errors.js';
+import type { Database } from '../db/database.js';
 import type { Metrics } from '../lib/metrics.js';
+import { BatchAcknowledged, CollectorLimit, UnknownIteration, StreamEnded } from './errors.js';
 import type { LongPoll } from './long-poll.js';
-import { pullBatch } from './pull-batch.js';
-import * as streams from './stream-repository.js';
+import { ackIteration } from './sql/ack-iteration.js';
+import { countOpenStreams, lockCollectorSlots, secondsUntilSlotFrees } from './sql/collector-slots.js';
+import { closeOpenStreams, closeStream, expireStreamsPastDeadline, type EndedStreams } from './sql/end-streams.js';
+import { insertStream } from './sql/insert-stream.js';
+import { lockIteration } from './sql/lock-iteration.js';
+import { pullBatch } from './sql/pull-batch.js';
+import { replayBatch } from './sql/replay-batch.js';
+import { judgeIteration, refuseUnusable } from './verdict.js';
 
 export interface StreamSettings {
   longPollTimeoutMs: number;
@@ -43,24 +49,24 @@ export class StreamService {
   /** Opens a stream if the ISPB has a free collector slot, then delivers its first batch. */
   async start(ispb: string, batchSize: number, signal: AbortSignal): Promise<Delivery | null> {
     const rootId = uuidv4();
-    let reaped: streams.EndedStreams | undefined;
+    let reaped: EndedStreams | undefined;
     const streamId = await this.db.transaction(async (client) => {
-      await streams.lockCollectorSlots(client, ispb);
+      await lockCollectorSlots(client, ispb);
       const max = this.settings.maxCollectorsPerIspb;
-      const open = () => streams.insertStream(client, ispb, rootId, this.settings.streamIdleTimeoutS);
-      if ((await streams.countOpenStreams(client, ispb)) < max) return open();
+      const open = () => insertStream(client, ispb, rootId, this.settings.streamIdleTimeoutS);
+      if ((await countOpenStreams(client, ispb)) < max) return open();
       // At the limit: a crashed collector's stream may be holding a slot, reap before refusing.
-      reaped = await streams.expireIdleStreams(client, ispb);
-      if ((await streams.countOpenStreams(client, ispb)) < max) return open();
-      const retryAfterS = await streams.secondsUntilSlotFrees(client, ispb);
+      reaped = await expireStreamsPastDeadline(client, ispb);
+      if ((await countOpenStreams(client, ispb)) < max) return open();
+      const retryAfterS = await secondsUntilSlotFrees(client, ispb);
       this.metrics.streamsRefused.inc();
-      throw new TooManyRequests(`ISPB ${ispb} already has ${max} open streams (the limit); close one or retry later`, retryAfterS);
+      throw new CollectorLimit(ispb, max, retryAfterS);
     });
     if (reaped) this.countEnded('expired', reaped);
     const delivery = await this.pullNext(ispb, rootId, batchSize, signal);
     // Hung up before its first answer: the client never saw a Pull-Next to close the stream with.
     if (!delivery) {
-      this.countEnded('closed', await this.db.transaction((client) => streams.closeStream(client, streamId)));
+      this.countEnded('closed', await this.db.transaction((client) => closeStream(client, streamId)));
     }
     return delivery;
   }
@@ -94,9 +100,11 @@ export class StreamService {
   /** DELETE of a pull-next URI: acknowledge its batch, close the stream, release anything later. */
   async close(ispb: string, iterationId: string): Promise<number> {
     const { streamId, acked, ended } = await this.db.transaction(async (client) => {
-      const iteration = await this.lockForIspb(client, ispb, iterationId);
-      const acked = await streams.ackIteration(client, iteration.id);
-      return { streamId: iteration.streamId, acked, ended: await streams.closeStream(client, iteration.streamId) };
+      const iteration = await lockIteration(client, iterationId);
+      // An older URI may close too: its batch is acknowledged and anything delivered after it released.
+      refuseUnusable(judgeIteration(iteration, ispb), iteration, iterationId, ispb);
+      const acked = await ackIteration(client, iterationId);
+      return { streamId: iteration!.streamId, acked, ended: await closeStream(client, iteration!.streamId) };
     });
     this.metrics.messagesAcknowledged.inc(acked);
     this.countEnded('closed', ended);
@@ -105,7 +113,7 @@ export class StreamService {
 
   /** Closes every open stream of the ISPB; their unacknowledged messages become pending. */
   async stopAll(ispb: string): Promise<number> {
-    const ended = await this.db.transaction((client) => streams.closeOpenStreams(client, ispb));
+    const ended = await this.db.transaction((client) => closeOpenStreams(client, ispb));
     this.countEnded('closed', ended);
     return ended.ended;
   }
@@ -118,9 +126,9 @@ export class StreamService {
     this.metrics.claimDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     switch (result.kind) {
       case 'unknown':
-        throw new NotFound(`No stream iteration ${iterationId} for ISPB ${ispb}`);
+        throw new UnknownIteration(iterationId, ispb);
       case 'ended':
-        throw new Gone(`The stream of iteration ${iterationId} is ${result.status}; start a new stream`);
+        throw new StreamEnded(iterationId, result.status);
       case 'answered-before':
         return this.replay(result.streamId, result.nextId);
       case 'nothing-yet':
@@ -134,24 +142,14 @@ export class StreamService {
     }
   }
 
-  private async lockForIspb(client: Queryable, ispb: string, iterationId: string) {
-    const iteration = await streams.lockIteration(client, iterationId);
-    // Another ISPB's iteration is indistinguishable from an unknown one: no probing across ISPBs.
-    if (!iteration || iteration.ispb !== ispb) throw new NotFound(`No stream iteration ${iterationId} for ISPB ${ispb}`);
-    if (iteration.streamStatus !== 'open') {
-      throw new Gone(`The stream of iteration ${iterationId} is ${iteration.streamStatus}; start a new stream`);
-    }
-    return iteration;
-  }
-
   /** A repeated URI: the batch it answered with before, unless that one has been acknowledged since. */
   private async replay(streamId: number, nextId: string): Promise<Delivery> {
-    const batch = await streams.deliveredBatch(this.db, nextId);
-    if (batch.acked) throw new Gone('This pull-next URI was already followed and its batch acknowledged; follow the newest one');
+    const batch = await replayBatch(this.db, nextId);
+    if (batch.acked) throw new BatchAcknowledged(nextId);
     return { streamId, iterationId: nextId, count: batch.count, bodies: batch.bodies };
   }
 
-  private countEnded(how: 'closed' | 'expired', ended: streams.EndedStreams): void {
+  private countEnded(how: 'closed' | 'expired', ended: EndedStreams): void {
     if (ended.ended > 0) this.metrics.streamsEnded.inc({ how }, ended.ended);
   }
 }

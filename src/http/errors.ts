@@ -1,0 +1,43 @@
+/**
+ * Errors of the HTTP layer itself, the same on both faces: a request that
+ * cannot be parsed, a path or method that does not exist, an Accept no
+ * representation satisfies. The engine's refusals are domain errors
+ * (stream/errors.ts, db/errors.ts); http/problem.ts maps both to statuses.
+ */
+import { STATUS_CODES } from 'node:http';
+
+export class HttpError extends Error {
+  readonly title: string;
+  readonly headers: Record<string, string> = {};
+
+  constructor(readonly status: number, detail: string, options?: { cause?: unknown }) {
+    super(detail, options);
+    this.name = new.target.name;
+    this.title = STATUS_CODES[status] ?? 'Client Error';
+  }
+}
+
+export class BadRequest extends HttpError {
+  constructor(detail: string) {
+    super(400, detail);
+  }
+}
+
+export class NotFound extends HttpError {
+  constructor(detail: string) {
+    super(404, detail);
+  }
+}
+
+export class MethodNotAllowed extends HttpError {
+  constructor(detail: string, allowed: readonly string[]) {
+    super(405, detail);
+    this.headers.Allow = allowed.join(', ');
+  }
+}
+
+export class NotAcceptable extends HttpError {
+  constructor(detail: string) {
+    super(406, detail);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Ending streams, however they end (DELETE, stop, expiry): in the same
+ * statement their unacknowledged messages go back to pending and the ISPBs
+ * concerned are woken, so a waiting collector takes them at once.
+ *
+ * Stream:    open -> closed (DELETE, stop) | expired (unseen for its idle timeout)
+ */
+import type { Queryable } from '../../db/database.js';
+import { MESSAGES_CHANNEL } from '../channel.js';
+
+export interface EndedStreams {
+  ended: number;
+  released: number;
+}
+
+/**
+ * Ends the given streams and, in the same statement, puts their unacknowledged
+ * messages back to pending and wakes the ISPBs concerned.
+ *
+ * The caller must hold the streams' row locks from an earlier statement of the
+ * same transaction: a pull that was claiming for one of them has then committed,
+ * and this statement's snapshot sees the batch it recorded. (Ending and
+ * releasing in one statement without that would miss such a batch, leaving it
+ * in flight on an ended stream for good.)
+ */
+async function endLockedStreams(db: Queryable, streamIds: number[], status: 'closed' | 'expired'): Promise<EndedStreams> {
+  if (streamIds.length === 0) return { ended: 0, released: 0 };
+  const { rows } = await db.query(
+    `WITH ended AS (
+       UPDATE streams SET status = $2, closed_at = now()
+        WHERE id = ANY ($1::bigint[]) AND status = 'open'
+       RETURNING id
+     ), released AS (
+       UPDATE messages m SET iteration_id = NULL
+         FROM iterations i
+        WHERE i.stream_id IN (SELECT id FROM ended) AND i.acked_at IS NULL
+          AND m.id = ANY (i.message_ids) AND m.iteration_id = i.id
+       RETURNING m.receiver_ispb
+     ), woken AS (
+       SELECT pg_notify('${MESSAGES_CHANNEL}', ispb) FROM (SELECT DISTINCT receiver_ispb AS ispb FROM released) r
+     )
+     SELECT (SELECT count(*) FROM ended)::int AS ended,
+            (SELECT count(*) FROM released)::int AS released,
+            (SELECT count(*) FROM woken)::int AS woken`,
+    [streamIds, status],
+  );
+  return { ended: rows[0].ended, released: rows[0].released };
+}
+
+/** Closes one stream, waiting for a pull in progress on it. Needs a transaction. */
+export async function closeStream(db: Queryable, streamId: number): Promise<EndedStreams> {
+  const { rows } = await db.query(`SELECT id FROM streams WHERE id = $1 AND status = 'open' FOR UPDATE`, [streamId]);
+  return endLockedStreams(db, rows.map((row) => row.id), 'closed');
+}
+
+/** Closes every open stream of an ISPB (the challenge's /stream/stop), waiting for pulls in progress. Needs a transaction. */
+export async function closeOpenStreams(db: Queryable, ispb: string): Promise<EndedStreams> {
+  const { rows } = await db.query(`SELECT id FROM streams WHERE ispb = $1 AND status = 'open' FOR UPDATE`, [ispb]);
+  return endLockedStreams(db, rows.map((row) => row.id), 'closed');
+}
+
+/**
+ * Expires streams past their `expires_at`, of one ISPB or of all (null). Needs
+ * a transaction. A stream locked right now is being pulled, so not idle: skipped.
+ */
+export async function expireStreamsPastDeadline(db: Queryable, ispb: string | null): Promise<EndedStreams> {
+  const { rows } = await db.query(
+    `SELECT id FROM streams
+      WHERE status = 'open' AND expires_at < now() AND ($1::char(8) IS NULL OR ispb = $1)
+        FOR UPDATE SKIP LOCKED`,
+    [ispb],
+  );
+  return endLockedStreams(db, rows.map((row) => row.id), 'expired');
+}

@@ -1,0 +1,30 @@
+/**
+ * The verdict on an iteration a client names, decided here once for pull and
+ * close alike:
+ *   unknown          no such iteration, or another ISPB's
+ *   ended            its stream is closed or expired
+ *   answered-before  the URI was requested before (a retry: replay its answer; close may still use it)
+ *   current          the stream's newest URI: acknowledge it and claim the next batch
+ */
+import { StreamEnded, UnknownIteration } from './errors.js';
+
+export interface IterationFacts {
+  ispb: string;
+  streamStatus: 'open' | 'closed' | 'expired';
+  /** The iteration handed out when this one was requested; null until then. */
+  nextId: string | null;
+}
+
+export type Verdict = 'unknown' | 'ended' | 'answered-before' | 'current';
+
+export function judgeIteration(facts: IterationFacts | null, ispb: string): Verdict {
+  if (!facts || facts.ispb !== ispb) return 'unknown';
+  if (facts.streamStatus !== 'open') return 'ended';
+  return facts.nextId ? 'answered-before' : 'current';
+}
+
+/** Throws the engine's error for a verdict no use case can act on. */
+export function refuseUnusable(verdict: Verdict, facts: IterationFacts | null, iterationId: string, ispb: string): void {
+  if (verdict === 'unknown') throw new UnknownIteration(iterationId, ispb);
+  if (verdict === 'ended') throw new StreamEnded(iterationId, facts!.streamStatus as 'closed' | 'expired');
+}

@@ -1,0 +1,41 @@
+/** Config validation (no database): defaults, bounds, and messages that name the key. */
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      embeddedPgPort: 54329,
+      dbPoolMax: 10,
+      longPollTimeoutMs: 8000,
+      maxCollectorsPerIspb: 6,
+      streamIdleTimeoutS: 60,
+      jobsEnabled: true,
+      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 4096, maxHeaderBytes: 16_384 },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be an integer/],
+    [{ PORT: '70000' }, /PORT must be between 0 and 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL must be a URL/],
+    [{ JOBS: 'maybe' }, /JOBS must be one of on, off/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ STREAM_IDLE_TIMEOUT_S: '5', LONG_POLL_TIMEOUT_MS: '8000' }, /STREAM_IDLE_TIMEOUT_S .* must be longer than LONG_POLL_TIMEOUT_MS/],
+    [{ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, /HTTP_REQUEST_TIMEOUT_MS .* must not be shorter than HTTP_HEADERS_TIMEOUT_MS/],
+    [{ HTTP_MAX_CONNECTIONS: '0' }, /HTTP_MAX_CONNECTIONS must be between/],
+  ])('%j is refused with a message naming the key', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('takes the environment as given', () => {
+    const config = loadConfig({ PORT: '0', DATABASE_URL: 'postgres://u@h:5432/d', JOBS: 'off', HTTP_MAX_CONNECTIONS: '10' });
+    expect(config).toMatchObject({ port: 0, databaseUrl: 'postgres://u@h:5432/d', jobsEnabled: false, http: { maxConnections: 10 } });
+  });
+});
