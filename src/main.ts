@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { StartupError } from './db/embedded-postgres.js';
 import { createLogger } from './lib/logger.js';
 import { startServer } from './server.js';
 
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('pix-stream failed to start:', err);
+  // A start-up problem with a known remedy reads as one sentence, not a stack trace.
+  if (err instanceof StartupError) console.error(`pix-stream failed to start: ${err.message}`);
+  else console.error('pix-stream failed to start:', err);
   process.exit(1);
 });

