@@ -1,0 +1,59 @@
+/**
+ * The challenge's message JSON (field names are the protocol's, see
+ * SPEC.md §3) and the SPI constants both pacs.008 modules share.
+ */
+
+export type TipoConta = 'CACC' | 'SVGS' | 'SLRY' | 'TRAN';
+
+export interface Party {
+  nome: string;
+  /** CPF (11 digits) or CNPJ (14). */
+  cpfCnpj: string;
+  ispb: string;
+  agencia: string;
+  contaTransacional: string;
+  tipoConta: TipoConta;
+}
+
+export interface PixMessage {
+  endToEndId: string;
+  /** Reais, at most two decimals. */
+  valor: number;
+  pagador: Party;
+  recebedor: Party;
+  /** 0–200 characters, may be empty. */
+  campoLivre: string;
+  txId: string;
+  /** ISO 8601 UTC with milliseconds, e.g. 2026-11-24T15:30:12.345Z. */
+  dataHoraPagamento: string;
+}
+
+/** The AppHdr fields a caller chooses; MsgDefIdr is fixed by the version. */
+export interface Pacs008Header {
+  /** `M` + sender ISPB + 23 alphanumerics: see ids.ts newBizMsgIdr. */
+  bizMsgIdr: string;
+  /** ISPB of the sender of this message: SPI_ISPB when the SPI forwards a payment. */
+  from: string;
+  /** ISPB of the receiver of this message: the creditor's PSP when forwarded. */
+  to: string;
+  /** CreDt and GrpHdr/CreDtTm; a string is written as given. */
+  createdAt: Date | string;
+}
+
+/**
+ * Bacen's own ISPB, the SPI's identity in every AppHdr. A PSP always sends
+ * to it and receives from it: a pacs.008 that the SPI forwards to the
+ * receiving PSP carries Fr = 00038166 and To = the receiver (seen in messages
+ * the SPI emitted, e.g. a pibr.002 with Fr 00038166 / To 52833288).
+ */
+export const SPI_ISPB = '00038166';
+
+/**
+ * SPI catalogue 5.13 (files spi.5.13.1) carries pacs.008 version 1.16. The
+ * version lives in two places that must agree: the Envelope's default
+ * namespace and AppHdr/MsgDefIdr. The SPI does not use the ISO urn:iso:std
+ * namespaces nor a separate head.001 namespace: AppHdr and Document inherit
+ * the Envelope's.
+ */
+export const PACS008_NAMESPACE = 'https://www.bcb.gov.br/pi/pacs.008/1.16';
+export const PACS008_MSG_DEF_IDR = 'pacs.008.spi.1.16';
