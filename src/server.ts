@@ -20,7 +20,7 @@ import { createMetrics } from './lib/metrics.js';
 import { answerUnparsableRequest } from './lib/problem.js';
 import { LongPoll } from './pix/long-poll.js';
 import { MESSAGES_CHANNEL } from './pix/message-channel.js';
-import { countAllOpenStreams } from './pix/stream-repository.js';
+import { countAllOpenStreams, countAllPendingMessages } from './pix/stream-repository.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -64,7 +64,11 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   const db = new Database(databaseUrl, config.dbPoolMax, logger);
   started.push(() => db.close());
   const longPoll = new LongPoll();
-  const metrics = createMetrics(() => countAllOpenStreams(db));
+  const metrics = createMetrics({
+    countOpenStreams: () => countAllOpenStreams(db),
+    countPendingMessages: () => countAllPendingMessages(db),
+    ping: () => db.query('SELECT 1'),
+  });
   const listener = startListener({
     connectionString: databaseUrl,
     channel: MESSAGES_CHANNEL,

@@ -75,6 +75,12 @@ export async function countAllOpenStreams(db: Queryable): Promise<number> {
   return rows[0].open;
 }
 
+/** Pending messages of every ISPB (a metric); the partial index messages_pending holds only those rows, so delivered ones need not be read. */
+export async function countAllPendingMessages(db: Queryable): Promise<number> {
+  const { rows } = await db.query(`SELECT count(*) AS pending FROM messages WHERE iteration_id IS NULL`);
+  return rows[0].pending;
+}
+
 /** Seconds until the quietest open stream of the ISPB would expire: when a slot may free up. */
 export async function secondsUntilSlotFrees(db: Queryable, ispb: string): Promise<number> {
   const { rows } = await db.query(
