@@ -69,6 +69,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     countPendingMessages: () => countAllPendingMessages(db),
     ping: () => db.query('SELECT 1'),
   });
+  metrics.collectorLimit.set(config.maxCollectorsPerIspb);
   const listener = startListener({
     connectionString: databaseUrl,
     channel: MESSAGES_CHANNEL,

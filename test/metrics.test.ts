@@ -65,13 +65,14 @@ it('counts a redelivery after a stream is stopped with its batch unacknowledged'
   expect(delta(before, after, 'pix_stream_messages_acknowledged_total')).toBe(3);
 });
 
-it('reads the pending backlog and the database state at scrape time', async () => {
+it('reads the pending backlog and the database state at scrape time, and shows the collector limit', async () => {
   const ispb = randomIspb();
   await request(server.url).post(`/api/util/msgs/${ispb}/12`).expect(201);
   const before = await scrape();
   // A count over all ISPBs, which other test files move too: at least this ISPB's 12 are pending.
   expect(before.get('pix_stream_pending_messages')).toBeGreaterThanOrEqual(12);
   expect(before.get('pix_stream_database_up')).toBe(1);
+  expect(before.get('pix_stream_collector_limit')).toBe(1); // MAX_COLLECTORS_PER_ISPB of this file's server
   await drain(server.url, ispb, { multipart: true });
 });
 

@@ -54,6 +54,8 @@ export function createMetrics(probes: DatabaseProbes) {
         this.set(await probes.ping().then(() => 1, () => 0));
       },
     }),
+    // A constant, so a dashboard can draw open streams against the limit.
+    collectorLimit: new Gauge({ name: 'pix_stream_collector_limit', help: 'MAX_COLLECTORS_PER_ISPB: open streams allowed per ISPB', registers }),
     longPollWait: new Histogram({
       name: 'pix_stream_long_poll_seconds',
       help: 'Time from a stream request to its answer, by outcome',
