@@ -22,6 +22,7 @@ import { problem } from './http/problem.js';
 import { MESSAGES_CHANNEL } from './stream/channel.js';
 import { LongPoll } from './stream/long-poll.js';
 import { countAllOpenStreams } from './stream/sql/collector-slots.js';
+import { countAllPendingMessages } from './stream/sql/count-messages.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -65,7 +66,12 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   const db = new Database(databaseUrl, config.dbPoolMax, logger);
   started.push(() => db.close());
   const longPoll = new LongPoll();
-  const metrics = createMetrics(() => countAllOpenStreams(db));
+  const metrics = createMetrics({
+    countOpenStreams: () => countAllOpenStreams(db),
+    countPendingMessages: () => countAllPendingMessages(db),
+    ping: () => db.query('SELECT 1'),
+  });
+  metrics.collectorLimit.set(config.maxCollectorsPerIspb);
   const listener = startListener({
     connectionString: databaseUrl,
     channel: MESSAGES_CHANNEL,

@@ -4,7 +4,8 @@
  * through the small parser below. What is checked is what would otherwise
  * only show up on `docker compose up`: a root or dev-dependency runtime image,
  * a healthcheck that asks the wrong thing, an API that starts before its
- * database or with a setting the app does not know.
+ * database or with a setting the app does not know, a Prometheus or Grafana
+ * pointed at a service, port or folder that is not there.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -219,6 +220,7 @@ describe('.dockerignore', () => {
 
 interface ComposeService {
   image?: string;
+  profiles?: string[];
   build?: string | { context?: string };
   environment?: Record<string, string | number | boolean | null> | string[];
   depends_on?: string[] | Record<string, { condition?: string }>;
@@ -240,6 +242,14 @@ function environmentOf(service: ComposeService): Record<string, string> {
   }
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? '' : String(value)]));
 }
+
+/** `host:container` of each published port, any host IP dropped. */
+const publishedPorts = (service: ComposeService) =>
+  (service.ports ?? []).map((p) => (typeof p === 'object' ? `${p.published}:${p.target}` : String(p).replace(/^(\d+\.){3}\d+:/, '')));
+
+/** Each volume as { source, target }; short syntax `source:target[:mode]`. */
+const mountsOf = (service: ComposeService) =>
+  (service.volumes ?? []).map((v) => (typeof v === 'string' ? { source: v.split(':')[0], target: v.split(':')[1] } : v));
 
 describe('docker-compose.yml', () => {
   const compose = parseYaml(read('docker-compose.yml')) as Compose;
@@ -273,10 +283,7 @@ describe('docker-compose.yml', () => {
     const dependsOn = api.depends_on;
     expect(Array.isArray(dependsOn)).toBe(false);
     expect((dependsOn as Record<string, { condition?: string }>).postgres?.condition).toBe('service_healthy');
-    const published = (api.ports ?? []).map((p) =>
-      typeof p === 'object' ? `${p.published}:${p.target}` : String(p).replace(/^(\d+\.){3}\d+:/, ''),
-    );
-    expect(published).toContain('3000:3000');
+    expect(publishedPorts(api)).toContain('3000:3000');
     expect(environmentOf(api).PORT ?? '3000').toBe('3000'); // the port the image EXPOSEs and its healthcheck asks
   });
 
@@ -300,5 +307,81 @@ describe('docker-compose.yml', () => {
     const config = loadConfig({ ...env });
     expect(config.databaseUrl).toBe(env.DATABASE_URL); // so no embedded PostgreSQL in the container
     expect(config.port).toBe(3000);
+  });
+});
+
+describe('docker-compose.yml, observability profile', () => {
+  const compose = parseYaml(read('docker-compose.yml')) as Compose;
+  const { prometheus, grafana } = compose.services;
+  /** The container path a host folder of this repository is mounted at. */
+  const mountTarget = (service: ComposeService, hostPath: string) =>
+    mountsOf(service).find((m) => m.source?.replace(/^\.\//, '').replace(/\/$/, '') === hostPath)?.target;
+
+  it('a plain `docker compose up` starts postgres and api only; prometheus and grafana need --profile observability', () => {
+    const always = Object.entries(compose.services).filter(([, service]) => !service.profiles).map(([name]) => name);
+    expect(always.sort()).toEqual(['api', 'postgres']);
+    expect(prometheus?.profiles).toEqual(['observability']);
+    expect(grafana?.profiles).toEqual(['observability']);
+    // A service that always starts must not need one that only starts with the profile.
+    for (const name of always) {
+      const dependsOn = compose.services[name].depends_on ?? [];
+      const needs = Array.isArray(dependsOn) ? dependsOn : Object.keys(dependsOn);
+      expect({ name, needs: needs.filter((n) => compose.services[n]?.profiles) }).toEqual({ name, needs: [] });
+    }
+  });
+
+  it('every host path mounted exists', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const { source } of mountsOf(service).filter((m) => m.source?.startsWith('./'))) {
+        expect({ name, source, exists: existsSync(path.join(root, source!)) }).toEqual({ name, source, exists: true });
+      }
+    }
+  });
+
+  it('prometheus: the official image at a pinned version, deploy/prometheus as its config, 9090 published', () => {
+    expect(prometheus.image).toMatch(/^(docker\.io\/)?prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(mountTarget(prometheus, 'deploy/prometheus')).toBe('/etc/prometheus'); // where the image's command reads prometheus.yml
+    expect(publishedPorts(prometheus)).toContain('9090:9090');
+  });
+
+  it('prometheus.yml scrapes the api service on the port it listens on, and loads rule files that exist', () => {
+    const config = parseYaml(read('deploy/prometheus/prometheus.yml')) as {
+      rule_files: string[];
+      scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    };
+    const job = config.scrape_configs.find((c) => c.job_name === 'pix-stream')!;
+    expect(job.metrics_path ?? '/metrics').toBe('/metrics');
+    expect(job.static_configs.flatMap((c) => c.targets)).toEqual([`api:${environmentOf(compose.services.api).PORT ?? '3000'}`]);
+    expect(config.rule_files.length).toBeGreaterThan(0);
+    for (const file of config.rule_files) expect({ file, exists: existsSync(path.join(root, 'deploy/prometheus', file)) }).toEqual({ file, exists: true });
+  });
+
+  it('grafana: the official image at a pinned version, provisioning and dashboards mounted, 3001 published (3000 is the API)', () => {
+    expect(grafana.image).toMatch(/^(docker\.io\/)?grafana\/grafana(-oss)?:\d+\.\d+\.\d+$/);
+    expect(mountTarget(grafana, 'deploy/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    expect(publishedPorts(grafana)).toContain('3001:3000');
+    const env = environmentOf(grafana);
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    expect(env.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+    // The home dashboard is a file inside the mounted dashboards folder.
+    const dashboards = mountTarget(grafana, 'deploy/grafana/dashboards')!;
+    expect(env.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH.startsWith(`${dashboards}/`)).toBe(true);
+    expect(existsSync(path.join(root, 'deploy/grafana/dashboards', env.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH.slice(dashboards.length + 1)))).toBe(true);
+  });
+
+  it('grafana provisioning: the datasource is the prometheus service, the dashboard provider reads the mounted folder', () => {
+    const { datasources } = parseYaml(read('deploy/grafana/provisioning/datasources/prometheus.yml')) as {
+      datasources: { uid: string; type: string; url: string }[];
+    };
+    expect(datasources).toHaveLength(1);
+    expect(datasources[0].type).toBe('prometheus');
+    const url = new URL(datasources[0].url);
+    expect(url.hostname).toBe('prometheus');
+    expect(publishedPorts(prometheus).map((p) => p.split(':')[1])).toContain(url.port);
+
+    const { providers } = parseYaml(read('deploy/grafana/provisioning/dashboards/dashboards.yml')) as {
+      providers: { type: string; options: { path: string } }[];
+    };
+    expect(providers.map((p) => p.options.path)).toEqual([mountTarget(grafana, 'deploy/grafana/dashboards')]);
   });
 });

@@ -11,7 +11,7 @@ import { messageCounts, randomIspb } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
-const metrics = createMetrics(async () => 0);
+const metrics = createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined });
 beforeAll(async () => {
   server = await startTestServer({ JOBS: 'on', GENERATE_SYNC_MAX: '1000', LONG_POLL_TIMEOUT_MS: '5000', STREAM_IDLE_TIMEOUT_S: '30' });
 });

@@ -1,5 +1,6 @@
 /** /metrics speaks Prometheus text, and the counts move with what the stream does. */
 import request from 'supertest';
+import { createMetrics } from '../src/lib/metrics';
 import { drain, get } from './support/collector';
 import { randomIspb } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
@@ -62,4 +63,25 @@ it('counts a redelivery after a stream is stopped with its batch unacknowledged'
   expect(delta(before, after, 'pix_stream_messages_delivered_total')).toBe(6);
   expect(delta(before, after, 'pix_stream_messages_redelivered_total')).toBe(3);
   expect(delta(before, after, 'pix_stream_messages_acknowledged_total')).toBe(3);
+});
+
+it('reads the pending backlog and the database state at scrape time, and shows the collector limit', async () => {
+  const ispb = randomIspb();
+  await request(server.url).post(`/api/util/msgs/${ispb}/12`).expect(201);
+  const before = await scrape();
+  // A count over all ISPBs, which other test files move too: at least this ISPB's 12 are pending.
+  expect(before.get('pix_stream_pending_messages')).toBeGreaterThanOrEqual(12);
+  expect(before.get('pix_stream_database_up')).toBe(1);
+  expect(before.get('pix_stream_collector_limit')).toBe(1); // MAX_COLLECTORS_PER_ISPB of this file's server
+  await drain(server.url, ispb, { multipart: true });
+});
+
+it('still answers a scrape while the database does not: database_up 0, database gauges NaN', async () => {
+  const down = () => Promise.reject(new Error('connect ECONNREFUSED'));
+  const metrics = createMetrics({ countOpenStreams: down, countPendingMessages: down, ping: down });
+  const text = await metrics.registry.metrics();
+  expect(text).toMatch(/^pix_stream_database_up 0$/m);
+  // prom-client writes NaN as "Nan"; Prometheus reads it case-insensitively.
+  expect(text).toMatch(/^pix_stream_pending_messages nan$/im);
+  expect(text).toMatch(/^pix_stream_open_streams nan$/im);
 });

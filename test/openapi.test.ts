@@ -45,7 +45,7 @@ it('describes every registered route, and nothing else', async () => {
     db,
     models: server.models,
     longPoll: new LongPoll(),
-    metrics: createMetrics(async () => 0),
+    metrics: createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined }),
     generationQueue: { enqueue: async () => undefined },
     logger: pino({ level: 'silent' }),
     settings: testConfig(),

@@ -1,14 +1,22 @@
 /**
  * Prometheus metrics of one API process, on a registry of its own (several
  * apps can live in one process, as in tests). Counters move where the thing
- * happens; the open-streams gauge asks the database at scrape time, since
- * streams are shared by every process.
+ * happens; the open-streams and pending-messages gauges ask the database at
+ * scrape time, since streams and messages are shared by every process.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(countOpenStreams: () => Promise<number>) {
+/** What the database-backed gauges read at scrape time. */
+export interface DatabaseProbes {
+  countOpenStreams(): Promise<number>;
+  countPendingMessages(): Promise<number>;
+  /** Resolves when the database answers a query. */
+  ping(): Promise<unknown>;
+}
+
+export function createMetrics(probes: DatabaseProbes) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'pix_stream_' });
   const registers = [registry];
@@ -20,14 +28,34 @@ export function createMetrics(countOpenStreams: () => Promise<number>) {
     messagesAcknowledged: new Counter({ name: 'pix_stream_messages_acknowledged_total', help: 'Messages acknowledged', registers }),
     streamsEnded: new Counter({ name: 'pix_stream_streams_ended_total', help: 'Streams ended, by how', labelNames: ['how'] as const, registers }),
     streamsRefused: new Counter({ name: 'pix_stream_streams_refused_total', help: 'Starts refused with 429: the ISPB was at its collector limit', registers }),
+    // A read that fails sets NaN (unknown) instead of failing the whole scrape:
+    // during an outage /metrics still answers, and pix_stream_database_up says why.
     openStreams: new Gauge({
       name: 'pix_stream_open_streams',
-      help: 'Open streams in the database (all processes)',
+      help: 'Open streams in the database (all processes); NaN while the database does not answer',
       registers,
       async collect() {
-        this.set(await countOpenStreams());
+        this.set(await probes.countOpenStreams().catch(() => NaN));
       },
     }),
+    pendingMessages: new Gauge({
+      name: 'pix_stream_pending_messages',
+      help: 'Messages waiting for a collector, all ISPBs (the backlog); NaN while the database does not answer',
+      registers,
+      async collect() {
+        this.set(await probes.countPendingMessages().catch(() => NaN));
+      },
+    }),
+    databaseUp: new Gauge({
+      name: 'pix_stream_database_up',
+      help: '1 if the database answered a query at scrape time, else 0',
+      registers,
+      async collect() {
+        this.set(await probes.ping().then(() => 1, () => 0));
+      },
+    }),
+    // A constant, so a dashboard can draw open streams against the limit.
+    collectorLimit: new Gauge({ name: 'pix_stream_collector_limit', help: 'MAX_COLLECTORS_PER_ISPB: open streams allowed per ISPB', registers }),
     longPollWait: new Histogram({
       name: 'pix_stream_long_poll_seconds',
       help: 'Time from a stream request to its answer, by outcome',

@@ -1,4 +1,4 @@
-/** Where an ISPB's messages stand (view message_delivery): for the inspection route, tests and the benchmark. */
+/** How many messages stand where: per ISPB (view message_delivery) for tests and the benchmark, and pending overall for a metric. */
 import type { Queryable } from '../../db/database.js';
 
 export interface MessageStateCounts {
@@ -22,4 +22,10 @@ export async function countMessagesByState(db: Queryable, ispb: string): Promise
   );
   const row = rows[0];
   return { total: row.total, pending: row.pending, inFlight: row.in_flight, acked: row.acked, redelivered: row.redelivered };
+}
+
+/** Pending messages of every ISPB (a metric); the partial index messages_pending holds only those rows, so delivered ones need not be read. */
+export async function countAllPendingMessages(db: Queryable): Promise<number> {
+  const { rows } = await db.query(`SELECT count(*)::int AS pending FROM messages WHERE iteration_id IS NULL`);
+  return rows[0].pending;
 }
