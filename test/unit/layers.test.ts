@@ -1,0 +1,71 @@
+/**
+ * The import graph of src/ keeps its layers (no database needed): the HTTP
+ * faces sit on the engine, the engine on the database; nothing below a face
+ * imports HTTP, the database layer imports no feature, jobs only schedule, and
+ * there is no import cycle anywhere.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const SRC = path.resolve(__dirname, '../../src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? sourceFiles(full) : name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** Relative imports of each file, as paths under src/ (types included: a type import is a dependency too). */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of sourceFiles(SRC)) {
+    const text = readFileSync(file, 'utf8');
+    const targets = [...text.matchAll(/from '(\.{1,2}\/[^']+)'/g)].map((match) =>
+      path.relative(SRC, path.resolve(path.dirname(file), match[1])).replace(/\.js$/, '.ts'),
+    );
+    graph.set(path.relative(SRC, file), targets);
+  }
+  return graph;
+}
+
+const graph = importGraph();
+const under = (prefix: string) => [...graph.entries()].filter(([file]) => file.startsWith(prefix));
+
+it.each([
+  ['stream/', ['http/', 'generation/', 'jobs/', 'cli/', 'openapi/', 'app.ts', 'server.ts']],
+  ['db/', ['http/', 'stream/', 'generation/', 'jobs/', 'cli/', 'app.ts', 'server.ts']],
+  ['generation/', ['http/', 'jobs/', 'cli/', 'app.ts', 'server.ts']],
+  ['lib/', ['http/', 'stream/', 'generation/', 'db/', 'jobs/', 'cli/']],
+  ['jobs/', ['http/', 'cli/', 'app.ts']],
+  ['http/', ['db/database.ts', 'jobs/', 'cli/', 'server.ts']],
+])('%s imports none of %j', (layer, forbidden) => {
+  const offending = under(layer).flatMap(([file, targets]) =>
+    targets.filter((target) => forbidden.some((prefix) => target.startsWith(prefix))).map((target) => `${file} -> ${target}`),
+  );
+  expect(offending).toEqual([]);
+});
+
+it('the engine and the data layer import no HTTP status or Express', () => {
+  const offending = [...under('stream/'), ...under('db/'), ...under('generation/')]
+    .filter(([file]) => /\b(express|STATUS_CODES|statusCode)\b/.test(readFileSync(path.join(SRC, file), 'utf8')))
+    .map(([file]) => file);
+  expect(offending).toEqual([]);
+});
+
+it('has no import cycle', () => {
+  const cycles: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (file: string, trail: string[]) => {
+    if (state.get(file) === 'done') return;
+    if (state.get(file) === 'visiting') {
+      cycles.push([...trail.slice(trail.indexOf(file)), file].join(' -> '));
+      return;
+    }
+    state.set(file, 'visiting');
+    for (const target of graph.get(file) ?? []) visit(target, [...trail, file]);
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) visit(file, []);
+  expect(cycles).toEqual([]);
+});
