@@ -38,7 +38,7 @@ export async function openDirectStream(http: HttpClient, ispb: string): Promise<
 }
 
 function pullRequest(stream: DirectStream, nextId: string, limit: number) {
-  return { iterationId: stream.previousId, ispb: stream.ispb, nextId, limit, final: false };
+  return { face: 'challenge' as const, iterationId: stream.previousId, ispb: stream.ispb, nextId, limit, final: false };
 }
 
 /** Pulls that PostgreSQL aborted as a deadlock (40P01) and were retried; read and reset by the steps. */

@@ -8,11 +8,13 @@ import type { Database } from './db/database.js';
 import type { Models } from './db/models/index.js';
 import { GenerationService, type GenerationQueue } from './generation/service.js';
 import { renderProblemJson } from './http/challenge/problem-json.js';
+import { renderProblemXmlAnswer } from './http/icom/problem-xml.js';
+import { icomStreamRoutes } from './http/icom/stream-routes.js';
 import { streamRoutes } from './http/challenge/stream-routes.js';
 import { utilRoutes } from './http/challenge/util-routes.js';
 import { BadRequest, NotFound } from './http/errors.js';
 import { methodNotAllowed } from './http/methods.js';
-import { problemHandler } from './http/problem.js';
+import { problemHandler, type ProblemRenderer } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import type { Logger } from './lib/logger.js';
 import type { Metrics } from './lib/metrics.js';
@@ -29,6 +31,11 @@ export interface AppDeps {
   metrics: Metrics;
   logger: Logger;
   settings: StreamSettings & { generateSyncMax: number };
+}
+
+/** Errors under /api/v1 (the ICOM face) are problem+xml; everywhere else problem+json. */
+export function problemFormatFor(path: string): ProblemRenderer {
+  return path === '/api/v1' || path.startsWith('/api/v1/') ? renderProblemXmlAnswer : renderProblemJson;
 }
 
 export function createApp({ db, longPoll, generationQueue, models, metrics, logger, settings }: AppDeps): express.Express {
@@ -72,11 +79,13 @@ export function createApp({ db, longPoll, generationQueue, models, metrics, logg
 
   const generation = new GenerationService(db, models.GenerationJob, generationQueue, metrics, settings.generateSyncMax);
   app.use(utilRoutes(generation, models, settings.maxCollectorsPerIspb));
-  app.use(streamRoutes(new StreamService(db, longPoll, metrics, settings)));
+  const streams = new StreamService(db, longPoll, metrics, settings);
+  app.use(streamRoutes(streams));
+  app.use(icomStreamRoutes(streams));
 
   app.use((req) => {
     throw new NotFound(`No route for ${req.method} ${req.path}`);
   });
-  app.use(problemHandler(logger, renderProblemJson));
+  app.use(problemHandler(logger, problemFormatFor));
   return app;
 }

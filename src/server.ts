@@ -5,7 +5,7 @@
  * in-flight requests -> jobs -> LISTEN -> pool -> embedded PostgreSQL.
  */
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app.js';
+import { createApp, problemFormatFor } from './app.js';
 import type { Config } from './config.js';
 import { Database } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
@@ -16,7 +16,6 @@ import { createSequelize } from './db/sequelize.js';
 import { startJobs } from './jobs/boss.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
-import { renderProblemJson } from './http/challenge/problem-json.js';
 import { createEdgeServer } from './http/edge.js';
 import { problem } from './http/problem.js';
 import { MESSAGES_CHANNEL } from './stream/channel.js';
@@ -94,7 +93,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   started.push(() => jobs.stop());
 
   const app = createApp({ db, longPoll, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
-  const { server, drain } = createEdgeServer(app, config.http, (status, detail, path) => renderProblemJson(problem(status, detail), path));
+  const { server, drain } = createEdgeServer(app, config.http, (status, detail, path) => problemFormatFor(path)(problem(status, detail), path));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);

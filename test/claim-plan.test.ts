@@ -79,7 +79,7 @@ async function explainAppClaim(): Promise<PlanNode[]> {
       return { rows: [{ ispb: null }], rowCount: 0, command: 'SELECT', oid: 0, fields: [] } as never;
     },
   };
-  await pullBatch(recorder, { iterationId: randomUUID(), ispb, nextId: randomUUID(), limit: 10, final: false });
+  await pullBatch(recorder, { face: 'challenge', iterationId: randomUUID(), ispb, nextId: randomUUID(), limit: 10, final: false });
   const { rows } = await server.db.query(`EXPLAIN (FORMAT JSON) ${sent!.text}`, sent!.values);
   return nodes(rows[0]['QUERY PLAN'][0].Plan);
 }

@@ -268,6 +268,20 @@ describe('insomnia_routes.json, executed', () => {
     expect((await step('req_stream_stop_get', [200])).body).toEqual({ ispb: vars.ispb, closed: 1 });
     expect((await step('req_stream_stop_delete', [200])).body).toEqual({ ispb: vars.ispb, closed: 0 });
 
+    // The ICOM folder, on the same ISPB: the 5 messages stop released are pending.
+    const icomStart = await step('req_icom_start_multipart', [200]);
+    expect(icomStart.headers.get('content-type')).toMatch(/^multipart\/mixed; boundary=/);
+    vars.icom_iteration_id = lastSegment(icomStart.headers.get('pi-pull-next'));
+    expect(icomStart.text.match(/<EndToEndId>/g)).toHaveLength(5);
+    const icomNext = await step('req_icom_continue', [200, 204]);
+    expect(icomNext.status).toBe(204);
+    vars.icom_iteration_id = lastSegment(icomNext.headers.get('pi-pull-next'));
+    expect((await step('req_icom_close', [200])).text).toBe('');
+    const icomSingle = await step('req_icom_start_single', [204]);
+    expect(icomSingle.headers.get('pi-pull-next')).toMatch(/^\/api\/v1\/out\/\d{8}\/stream\//);
+    vars.icom_iteration_id = lastSegment(icomSingle.headers.get('pi-pull-next'));
+    expect((await step('req_icom_close', [200])).status).toBe(200);
+
     const accepted = await step('req_generate_async', [202]);
     expect(accepted.headers.get('location')).toMatch(/^\/api\/util\/jobs\/[0-9a-f-]{36}$/);
     vars.job_id = lastSegment(accepted.headers.get('location'));

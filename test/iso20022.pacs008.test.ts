@@ -1,43 +1,13 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
 import { newBizMsgIdr } from '../src/iso20022/ids';
-import { PACS008_MSG_DEF_IDR, PACS008_NAMESPACE, SPI_ISPB, type Pacs008Header, type Party, type PixMessage } from '../src/iso20022/message';
+import { PACS008_MSG_DEF_IDR, PACS008_NAMESPACE, SPI_ISPB, type Pacs008Header } from '../src/iso20022/message';
 import { renderPacs008 } from '../src/iso20022/pacs008';
 import { readPacs008 } from '../src/iso20022/pacs008-read';
+import { jsonFromThirdParty, thirdPartyXml as thirdParty, type N } from './support/pacs008-third-party';
 import { randomMessage, seeded } from './support/random-pix';
 
 const SEED = 20261124;
 const COUNT = 2000;
-
-// A parser we did not write, with its defaults for entities (the five
-// predefined ones decoded) and nothing that would reshape values.
-const thirdParty = new XMLParser({ ignoreAttributes: false, parseTagValue: false, trimValues: false });
-
-type N = Record<string, any>;
-
-/** The challenge JSON as fast-xml-parser sees it in our XML. */
-function jsonFromThirdParty(tx: N): PixMessage {
-  const party = (role: 'Dbtr' | 'Cdtr'): Party => {
-    const id = tx[role].Id;
-    expect(Object.keys(id)).toHaveLength(1);
-    return {
-      nome: tx[role].Nm,
-      cpfCnpj: (id.PrvtId ?? id.OrgId).Othr.Id,
-      ispb: tx[`${role}Agt`].FinInstnId.ClrSysMmbId.MmbId,
-      agencia: tx[`${role}Acct`].Id.Othr.Issr,
-      contaTransacional: tx[`${role}Acct`].Id.Othr.Id,
-      tipoConta: tx[`${role}Acct`].Tp.Cd,
-    };
-  };
-  return {
-    endToEndId: tx.PmtId.EndToEndId,
-    valor: Number(tx.IntrBkSttlmAmt['#text']),
-    pagador: party('Dbtr'),
-    recebedor: party('Cdtr'),
-    campoLivre: tx.RmtInf?.Ustrd ?? '',
-    txId: tx.PmtId.TxId,
-    dataHoraPagamento: tx.AccptncDtTm,
-  };
-}
 
 const random = seeded(SEED);
 const cases = Array.from({ length: COUNT }, () => {

@@ -39,13 +39,13 @@ it('counts generated, delivered and acknowledged messages, ended and refused str
 
   // Counters are per process; other tests in this file share it, so compare deltas.
   expect(delta(before, after, 'pix_stream_messages_generated_total')).toBe(35);
-  expect(delta(before, after, 'pix_stream_messages_delivered_total')).toBe(35);
-  expect(delta(before, after, 'pix_stream_messages_acknowledged_total')).toBe(35);
-  expect(delta(before, after, 'pix_stream_messages_redelivered_total')).toBe(0);
+  expect(delta(before, after, 'pix_stream_messages_delivered_total{face="challenge"}')).toBe(35);
+  expect(delta(before, after, 'pix_stream_messages_acknowledged_total{face="challenge"}')).toBe(35);
+  expect(delta(before, after, 'pix_stream_messages_redelivered_total{face="challenge"}')).toBe(0);
   expect(delta(before, after, 'pix_stream_streams_ended_total{how="closed"}')).toBe(2);
-  expect(delta(before, after, 'pix_stream_streams_refused_total')).toBe(1);
+  expect(delta(before, after, 'pix_stream_streams_refused_total{face="challenge"}')).toBe(1);
   expect(after.has('pix_stream_open_streams')).toBe(true);
-  expect(delta(before, after, 'pix_stream_long_poll_seconds_count{outcome="messages"}')).toBe(4);
+  expect(delta(before, after, 'pix_stream_long_poll_seconds_count{outcome="messages",face="challenge"}')).toBe(4);
   expect(delta(before, after, 'pix_stream_claim_seconds_count')).toBeGreaterThanOrEqual(6);
   expect(
     delta(before, after, 'pix_stream_http_request_seconds_count{method="GET",route="/api/pix/:ispb/stream/start",status="429"}'),
@@ -60,9 +60,9 @@ it('counts a redelivery after a stream is stopped with its batch unacknowledged'
   await request(server.url).get(`/api/pix/${ispb}/stream/stop`).expect(200);
   await drain(server.url, ispb, { multipart: true });
   const after = await scrape();
-  expect(delta(before, after, 'pix_stream_messages_delivered_total')).toBe(6);
-  expect(delta(before, after, 'pix_stream_messages_redelivered_total')).toBe(3);
-  expect(delta(before, after, 'pix_stream_messages_acknowledged_total')).toBe(3);
+  expect(delta(before, after, 'pix_stream_messages_delivered_total{face="challenge"}')).toBe(6);
+  expect(delta(before, after, 'pix_stream_messages_redelivered_total{face="challenge"}')).toBe(3);
+  expect(delta(before, after, 'pix_stream_messages_acknowledged_total{face="challenge"}')).toBe(3);
 });
 
 it('reads the pending backlog and the database state at scrape time, and shows the collector limit', async () => {

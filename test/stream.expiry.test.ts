@@ -11,7 +11,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('with the expiry job running', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ JOBS: 'on', STREAM_IDLE_TIMEOUT_S: '1', EXPIRY_CHECK_INTERVAL_S: '1' });
+    server = await startTestServer({ JOBS: 'on', STREAM_IDLE_TIMEOUT_S: '2', EXPIRY_CHECK_INTERVAL_S: '1' });
   });
   afterAll(() => server.stop());
 

@@ -13,6 +13,8 @@ import { randomCompanyName, randomPersonName } from './rules/names.js';
 import { PARTICIPANTS } from './rules/participants.js';
 import { pick, randomDigits, randomInt, randomValor } from './rules/random.js';
 import * as repo from './sql/insert-messages.js';
+import { renderForwardedPacs008 } from '../iso20022/pacs008.js';
+import type { Party } from '../iso20022/message.js';
 
 const CHUNK_SIZE = 5000;
 const GENERATION_LANES = 2;
@@ -34,18 +36,25 @@ export function randomClient(ispb: string): repo.NewClient {
   };
 }
 
-function randomMessage(payer: repo.PoolClient, receiverId: number, now: number): repo.NewMessage {
+function party({ id: _id, ...fields }: repo.PoolClient): Party {
+  return fields as Party;
+}
+
+function randomMessage(payer: repo.PoolClient, receiver: repo.PoolClient, now: number): repo.NewMessage {
   const paidAt = new Date(now - randomInt(0, 300_000));
   const campoLivre = randomInt(1, 4) === 1 ? `${pick(CAMPO_LIVRE_SAMPLES)} ${randomInt(1, 9999)}` : '';
-  return {
+  const message = {
     endToEndId: endToEndId(payer.ispb, paidAt),
     valor: randomValor(),
-    payerId: payer.id,
-    receiverId,
+    pagador: party(payer),
+    recebedor: party(receiver),
     campoLivre,
     txId: txId(),
-    paidAt,
+    dataHoraPagamento: paidAt.toISOString(),
   };
+  // The ICOM form is rendered here, once, from the very values stored for the JSON form.
+  const xml = renderForwardedPacs008(message, new Date(now));
+  return { ...message, payerId: payer.id, receiverId: receiver.id, paidAt, xml };
 }
 
 async function clientPool(db: Database, ispbs: readonly string[], size: number): Promise<repo.PoolClient[]> {
@@ -76,7 +85,7 @@ export async function generateMessages(db: Database, receiverIspb: string, count
       const size = Math.min(CHUNK_SIZE, unclaimed);
       unclaimed -= size;
       const now = Date.now();
-      const chunk = Array.from({ length: size }, () => randomMessage(pick(payers), pick(receivers).id, now));
+      const chunk = Array.from({ length: size }, () => randomMessage(pick(payers), pick(receivers), now));
       const inserted = await db.transaction(async (client) => {
         const rows = await repo.insertMessages(client, receiverIspb, chunk);
         await options.onChunk?.(client, rows);

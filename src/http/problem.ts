@@ -59,8 +59,8 @@ export function toProblem(err: unknown): Problem | undefined {
   return fromMiddleware(err);
 }
 
-/** The Express error handler of a face. */
-export function problemHandler(logger: Logger, render: ProblemRenderer): ErrorRequestHandler {
+/** The Express error handler; `formatFor` picks the face's format from the request path. */
+export function problemHandler(logger: Logger, formatFor: (path: string) => ProblemRenderer): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = toProblem(err);
     const answer = known ?? problem(500, 'An unexpected error occurred; it has been logged');
@@ -71,7 +71,7 @@ export function problemHandler(logger: Logger, render: ProblemRenderer): ErrorRe
       return;
     }
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    const { contentType, body } = render(answer, req.originalUrl);
+    const { contentType, body } = formatFor(req.path)(answer, req.originalUrl);
     res.status(answer.status).type(contentType).send(body);
   };
 }

@@ -33,8 +33,9 @@
  * escapeText, whose common case is two regex tests. Deterministic: no clock
  * or randomness here, the caller supplies ids and times.
  */
+import { newBizMsgIdr } from './ids.js';
 import type { Pacs008Header, Party, PixMessage } from './message.js';
-import { PACS008_MSG_DEF_IDR, PACS008_NAMESPACE } from './message.js';
+import { PACS008_MSG_DEF_IDR, PACS008_NAMESPACE, SPI_ISPB } from './message.js';
 import { escapeText as x } from './xml.js';
 
 function amount(valor: number): string {
@@ -93,4 +94,13 @@ export function renderPacs008(message: PixMessage, header: Pacs008Header): strin
     ustrd +
     `</CdtTrfTxInf></FIToFICstmrCdtTrf></Document></Envelope>`
   );
+}
+
+/**
+ * A credit transfer as the SPI forwards it to the receiving PSP: from the SPI
+ * (00038166) to the creditor agent, with a fresh BizMsgIdr. Rendered once when
+ * the message is stored, so every delivery carries the same document.
+ */
+export function renderForwardedPacs008(message: PixMessage, at: Date = new Date()): string {
+  return renderPacs008(message, { bizMsgIdr: newBizMsgIdr(SPI_ISPB, at), from: SPI_ISPB, to: message.recebedor.ispb, createdAt: at });
 }

@@ -23,11 +23,11 @@ export function createMetrics(probes: DatabaseProbes) {
   return {
     registry,
     messagesGenerated: new Counter({ name: 'pix_stream_messages_generated_total', help: 'Messages inserted by the generator', registers }),
-    messagesDelivered: new Counter({ name: 'pix_stream_messages_delivered_total', help: 'Messages handed to collectors (first deliveries and redeliveries; replays not counted)', registers }),
-    messagesRedelivered: new Counter({ name: 'pix_stream_messages_redelivered_total', help: 'Deliveries of messages released by an ended stream', registers }),
-    messagesAcknowledged: new Counter({ name: 'pix_stream_messages_acknowledged_total', help: 'Messages acknowledged', registers }),
+    messagesDelivered: new Counter({ name: 'pix_stream_messages_delivered_total', help: 'Messages handed to collectors (first deliveries and redeliveries; replays not counted), by face', labelNames: ['face'] as const, registers }),
+    messagesRedelivered: new Counter({ name: 'pix_stream_messages_redelivered_total', help: 'Deliveries of messages released by an ended stream, by face', labelNames: ['face'] as const, registers }),
+    messagesAcknowledged: new Counter({ name: 'pix_stream_messages_acknowledged_total', help: 'Messages acknowledged, by the face of the stream that acknowledged them', labelNames: ['face'] as const, registers }),
     streamsEnded: new Counter({ name: 'pix_stream_streams_ended_total', help: 'Streams ended, by how', labelNames: ['how'] as const, registers }),
-    streamsRefused: new Counter({ name: 'pix_stream_streams_refused_total', help: 'Starts refused with 429: the ISPB was at its collector limit', registers }),
+    streamsRefused: new Counter({ name: 'pix_stream_streams_refused_total', help: 'Starts refused with 429: the ISPB was at its collector limit, by the face asking', labelNames: ['face'] as const, registers }),
     // A read that fails sets NaN (unknown) instead of failing the whole scrape:
     // during an outage /metrics still answers, and pix_stream_database_up says why.
     openStreams: new Gauge({
@@ -58,8 +58,8 @@ export function createMetrics(probes: DatabaseProbes) {
     collectorLimit: new Gauge({ name: 'pix_stream_collector_limit', help: 'MAX_COLLECTORS_PER_ISPB: open streams allowed per ISPB', registers }),
     longPollWait: new Histogram({
       name: 'pix_stream_long_poll_seconds',
-      help: 'Time from a stream request to its answer, by outcome',
-      labelNames: ['outcome'] as const,
+      help: 'Time from a stream request to its answer, by outcome and face',
+      labelNames: ['outcome', 'face'] as const,
       buckets: [0.005, 0.02, 0.1, 0.5, 1, 2, 4, 8, 16, 32],
       registers,
     }),

@@ -38,6 +38,39 @@ const accept = {
   schema: { type: 'string' },
 };
 
+// The ICOM face (the Central Bank's interface).
+const participant = { name: 'ispb', in: 'path', required: true, description: 'The participant, 8 characters of 0-9 and A-Z', schema: { type: 'string', pattern: '^[0-9A-Z]{8}$' } };
+const problemXml = (description: string) => ({
+  description,
+  content: { 'application/problem+xml': { schema: { type: 'string', description: 'RFC 7807 problem in XML (namespace urn:ietf:rfc:7807)' } } },
+});
+const piPullNext = {
+  'PI-Pull-Next': {
+    description: 'The URI to request next; requesting it acknowledges this batch',
+    required: true,
+    schema: { type: 'string', pattern: '^/api/v1/out/[0-9A-Z]{8}/stream/[0-9a-f-]{36}$' },
+  },
+};
+const icomAccept = {
+  name: 'Accept',
+  in: 'header',
+  description: 'absent, application/xml or */*: one message; multipart/mixed: up to 10; anything else: 406',
+  schema: { type: 'string' },
+};
+const icomDelivered = {
+  description:
+    'One pacs.008 as application/xml (with a PI-ResourceId header), or up to 10 as multipart/mixed parts, each with Content-Type: application/xml and PI-ResourceId; gzip-compressed when Accept-Encoding allows and the body exceeds 1 KiB',
+  headers: {
+    ...piPullNext,
+    'PI-ResourceId': { description: 'On a single message: its id, the same on every delivery of it', schema: { type: 'string', pattern: '^[A-Za-z0-9+/]{32}$' } },
+  },
+  content: {
+    'application/xml': { schema: { type: 'string', description: 'ISO 20022 pacs.008 in the SPI envelope (AppHdr + Document)' } },
+    'multipart/mixed': { schema: { type: 'string', description: 'RFC 2046 multipart of application/xml parts' } },
+  },
+};
+const icomUnavailable = { headers: retryAfter, ...problemXml('The database is unreachable') };
+
 const delivered = {
   description: 'Messages: one as application/json, or up to 10 as a JSON array with Content-Type multipart/json',
   headers: pullNext,
@@ -136,6 +169,48 @@ export const openApiDocument = {
           '404': problem('Unknown iteration, or one of another ISPB'),
           '410': problem('Already closed or expired'),
           '503': unavailable,
+        },
+      },
+    },
+    '/api/v1/out/{ispb}/stream/start': {
+      head: headRefused,
+      get: {
+        summary: 'ICOM: open a stream and long-poll its first batch',
+        parameters: [participant, icomAccept],
+        responses: {
+          '200': icomDelivered,
+          '204': { description: 'Nothing arrived within the long poll', headers: piPullNext },
+          '400': problemXml('Malformed ISPB'),
+          '406': problemXml('Accept names neither application/xml nor multipart/mixed'),
+          '429': { headers: retryAfter, ...problemXml('The participant already has MAX_COLLECTORS_PER_ISPB open streams (both faces count)') },
+          '503': icomUnavailable,
+        },
+      },
+    },
+    '/api/v1/out/{ispb}/stream/{iterationId}': {
+      head: headRefused,
+      get: {
+        summary: 'ICOM: acknowledge the previous batch and long-poll the next; repeating a URI replays its batch with the same PI-ResourceIds',
+        parameters: [participant, iterationId, icomAccept],
+        responses: {
+          '200': icomDelivered,
+          '204': { description: 'Nothing arrived within the long poll', headers: piPullNext },
+          '400': problemXml('Malformed ISPB or iteration id'),
+          '404': problemXml('Unknown iteration, another participant’s, or one of a challenge-face stream'),
+          '406': problemXml('Accept names neither application/xml nor multipart/mixed'),
+          '410': problemXml('The stream is closed or expired, or this URI’s next batch was already acknowledged'),
+          '503': icomUnavailable,
+        },
+      },
+      delete: {
+        summary: 'ICOM: acknowledge this URI’s batch and close the stream (clients treat 200 and 410 alike)',
+        parameters: [participant, iterationId],
+        responses: {
+          '200': { description: 'Closed (no body)' },
+          '400': problemXml('Malformed ISPB or iteration id'),
+          '404': problemXml('Unknown iteration, another participant’s, or one of a challenge-face stream'),
+          '410': problemXml('Already closed or expired'),
+          '503': icomUnavailable,
         },
       },
     },

@@ -1,5 +1,7 @@
 /**
- * The stream's use cases: start, continue (pull next), close, stop.
+ * The stream's use cases: start, continue (pull next), close, stop. Protocol-
+ * free: each HTTP face calls these with its name (a stream is read through the
+ * face that opened it, in that face's format) and maps the domain errors.
  *
  * Continue = long poll. Each attempt is one statement (sql/pull-batch.ts):
  * lock the iteration and its stream, acknowledge its batch, claim, record.
@@ -10,17 +12,22 @@
  */
 import { v4 as uuidv4 } from 'uuid';
 import type { Database } from '../db/database.js';
+import type { StreamFace } from '../db/models/stream.js';
 import type { Metrics } from '../lib/metrics.js';
-import { BatchAcknowledged, CollectorLimit, UnknownIteration, StreamEnded } from './errors.js';
+import { BatchAcknowledged, CollectorLimit, StreamEnded, UnknownIteration } from './errors.js';
+import { completeIcomParts, type IcomMessage } from './icom-parts.js';
 import type { LongPoll } from './long-poll.js';
 import { ackIteration } from './sql/ack-iteration.js';
 import { countOpenStreams, lockCollectorSlots, secondsUntilSlotFrees } from './sql/collector-slots.js';
 import { closeOpenStreams, closeStream, expireStreamsPastDeadline, type EndedStreams } from './sql/end-streams.js';
 import { insertStream } from './sql/insert-stream.js';
 import { lockIteration } from './sql/lock-iteration.js';
+import type { Payload } from './sql/payload.js';
 import { pullBatch } from './sql/pull-batch.js';
 import { replayBatch } from './sql/replay-batch.js';
 import { judgeIteration, refuseUnusable } from './verdict.js';
+
+export type { StreamFace };
 
 export interface StreamSettings {
   longPollTimeoutMs: number;
@@ -28,14 +35,22 @@ export interface StreamSettings {
   streamIdleTimeoutS: number;
 }
 
+/** What a pull asks for: which face reads, and how many messages one answer may hold. */
+export interface PullOptions {
+  face: StreamFace;
+  batchSize: number;
+}
+
+/** A batch in its face's format: the challenge's JSON joined with commas (an array's inside), or ICOM's XML messages. */
+export type DeliveredPayload = { face: 'challenge'; bodies: string } | { face: 'icom'; messages: IcomMessage[] };
+
 export interface Delivery {
   streamId: number;
   /** Id of the pull-next URI handed out with this batch. */
   iterationId: string;
   /** Messages in the batch; 0 means 204. */
   count: number;
-  /** Their JSON, in order, joined with commas (an array's inside). */
-  bodies: string;
+  payload: DeliveredPayload;
 }
 
 export class StreamService {
@@ -46,24 +61,24 @@ export class StreamService {
     private readonly settings: StreamSettings,
   ) {}
 
-  /** Opens a stream if the ISPB has a free collector slot, then delivers its first batch. */
-  async start(ispb: string, batchSize: number, signal: AbortSignal): Promise<Delivery | null> {
+  /** Opens a stream if the ISPB has a free collector slot (streams of both faces count), then delivers its first batch. */
+  async start(ispb: string, options: PullOptions, signal: AbortSignal): Promise<Delivery | null> {
     const rootId = uuidv4();
     let reaped: EndedStreams | undefined;
     const streamId = await this.db.transaction(async (client) => {
       await lockCollectorSlots(client, ispb);
       const max = this.settings.maxCollectorsPerIspb;
-      const open = () => insertStream(client, ispb, rootId, this.settings.streamIdleTimeoutS);
+      const open = () => insertStream(client, ispb, options.face, rootId, this.settings.streamIdleTimeoutS);
       if ((await countOpenStreams(client, ispb)) < max) return open();
       // At the limit: a crashed collector's stream may be holding a slot, reap before refusing.
       reaped = await expireStreamsPastDeadline(client, ispb);
       if ((await countOpenStreams(client, ispb)) < max) return open();
       const retryAfterS = await secondsUntilSlotFrees(client, ispb);
-      this.metrics.streamsRefused.inc();
+      this.metrics.streamsRefused.inc({ face: options.face });
       throw new CollectorLimit(ispb, max, retryAfterS);
     });
     if (reaped) this.countEnded('expired', reaped);
-    const delivery = await this.pullNext(ispb, rootId, batchSize, signal);
+    const delivery = await this.pullNext(ispb, rootId, options, signal);
     // Hung up before its first answer: the client never saw a Pull-Next to close the stream with.
     if (!delivery) {
       this.countEnded('closed', await this.db.transaction((client) => closeStream(client, streamId)));
@@ -76,17 +91,17 @@ export class StreamService {
    * A retry of an already-answered URI gets the same batch again.
    * Resolves null only when the client hung up while waiting.
    */
-  async pullNext(ispb: string, iterationId: string, batchSize: number, signal: AbortSignal): Promise<Delivery | null> {
+  async pullNext(ispb: string, iterationId: string, options: PullOptions, signal: AbortSignal): Promise<Delivery | null> {
     const requested = Date.now();
     const deadline = requested + this.settings.longPollTimeoutMs;
     for (;;) {
       const waiter = this.longPoll.subscribe(ispb);
       try {
         const final = Date.now() >= deadline || this.longPoll.shuttingDown;
-        const delivery = await this.attemptClaim(ispb, iterationId, batchSize, final);
+        const delivery = await this.attemptClaim(ispb, iterationId, options, final);
         if (delivery) {
           const outcome = delivery.count > 0 ? 'messages' : 'empty';
-          this.metrics.longPollWait.observe({ outcome }, (Date.now() - requested) / 1000);
+          this.metrics.longPollWait.observe({ outcome, face: options.face }, (Date.now() - requested) / 1000);
           return delivery;
         }
         const reason = await waiter.wait(deadline - Date.now(), signal);
@@ -98,20 +113,20 @@ export class StreamService {
   }
 
   /** DELETE of a pull-next URI: acknowledge its batch, close the stream, release anything later. */
-  async close(ispb: string, iterationId: string): Promise<number> {
+  async close(ispb: string, iterationId: string, face: StreamFace): Promise<number> {
     const { streamId, acked, ended } = await this.db.transaction(async (client) => {
       const iteration = await lockIteration(client, iterationId);
       // An older URI may close too: its batch is acknowledged and anything delivered after it released.
-      refuseUnusable(judgeIteration(iteration, ispb), iteration, iterationId, ispb);
+      refuseUnusable(judgeIteration(iteration, ispb, face), iteration, iterationId, ispb);
       const acked = await ackIteration(client, iterationId);
       return { streamId: iteration!.streamId, acked, ended: await closeStream(client, iteration!.streamId) };
     });
-    this.metrics.messagesAcknowledged.inc(acked);
+    this.metrics.messagesAcknowledged.inc({ face }, acked);
     this.countEnded('closed', ended);
     return streamId;
   }
 
-  /** Closes every open stream of the ISPB; their unacknowledged messages become pending. */
+  /** Closes every open stream of the ISPB, of both faces; their unacknowledged messages become pending. */
   async stopAll(ispb: string): Promise<number> {
     const ended = await this.db.transaction((client) => closeOpenStreams(client, ispb));
     this.countEnded('closed', ended);
@@ -119,10 +134,10 @@ export class StreamService {
   }
 
   /** One attempt, one statement: null when nothing was claimed and it is not yet time to answer empty. */
-  private async attemptClaim(ispb: string, iterationId: string, batchSize: number, final: boolean): Promise<Delivery | null> {
+  private async attemptClaim(ispb: string, iterationId: string, { face, batchSize }: PullOptions, final: boolean): Promise<Delivery | null> {
     const started = process.hrtime.bigint();
     const nextId = uuidv4();
-    const result = await pullBatch(this.db, { iterationId, ispb, nextId, limit: batchSize, final });
+    const result = await pullBatch(this.db, { iterationId, ispb, face, nextId, limit: batchSize, final });
     this.metrics.claimDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     switch (result.kind) {
       case 'unknown':
@@ -130,23 +145,29 @@ export class StreamService {
       case 'ended':
         throw new StreamEnded(iterationId, result.status);
       case 'answered-before':
-        return this.replay(result.streamId, result.nextId);
+        return this.replay(result.streamId, result.nextId, face);
       case 'nothing-yet':
-        this.metrics.messagesAcknowledged.inc(result.acked);
+        this.metrics.messagesAcknowledged.inc({ face }, result.acked);
         return null;
       case 'delivered':
-        this.metrics.messagesAcknowledged.inc(result.acked);
-        this.metrics.messagesDelivered.inc(result.count);
-        this.metrics.messagesRedelivered.inc(result.redelivered);
-        return { streamId: result.streamId, iterationId: nextId, count: result.count, bodies: result.bodies };
+        this.metrics.messagesAcknowledged.inc({ face }, result.acked);
+        this.metrics.messagesDelivered.inc({ face }, result.count);
+        this.metrics.messagesRedelivered.inc({ face }, result.redelivered);
+        return { streamId: result.streamId, iterationId: nextId, count: result.count, payload: await this.ready(result.payload) };
     }
   }
 
   /** A repeated URI: the batch it answered with before, unless that one has been acknowledged since. */
-  private async replay(streamId: number, nextId: string): Promise<Delivery> {
-    const batch = await replayBatch(this.db, nextId);
+  private async replay(streamId: number, nextId: string, face: StreamFace): Promise<Delivery> {
+    const batch = await replayBatch(this.db, nextId, face);
     if (batch.acked) throw new BatchAcknowledged(nextId);
-    return { streamId, iterationId: nextId, count: batch.count, bodies: batch.bodies };
+    return { streamId, iterationId: nextId, count: batch.count, payload: await this.ready(batch.payload) };
+  }
+
+  /** ICOM messages stored without XML are rendered now, once (kept for every later delivery). */
+  private async ready(payload: Payload): Promise<DeliveredPayload> {
+    if (payload.face === 'challenge') return payload;
+    return { face: 'icom', messages: await completeIcomParts(this.db, payload.parts) };
   }
 
   private countEnded(how: 'closed' | 'expired', ended: EndedStreams): void {

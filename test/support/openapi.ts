@@ -75,7 +75,9 @@ function wrongMethodProblems(where: string, operations: Record<string, { respons
   const allowed = [...answering.map(([method]) => method.toUpperCase()), ...implicitHead, 'OPTIONS'].sort().join(', ');
   const problems: string[] = [];
   if (response.headers.allow?.split(', ').sort().join(', ') !== allowed) problems.push(`${where}: Allow is "${response.headers.allow}", expected ${allowed}`);
-  if (!response.contentType?.startsWith('application/problem+json')) problems.push(`${where}: not problem+json`);
-  if (!validateProblem(response.body)) problems.push(`${where}: not a problem body`);
+  // Each face answers in its own error format: problem+xml under /api/v1 (the ICOM face), problem+json elsewhere.
+  const icom = response.path.startsWith('/api/v1/');
+  if (!response.contentType?.startsWith(icom ? 'application/problem+xml' : 'application/problem+json')) problems.push(`${where}: not the face's problem format`);
+  if (!icom && !validateProblem(response.body)) problems.push(`${where}: not a problem body`);
   return problems;
 }

@@ -15,6 +15,10 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare createdAt: CreationOptional<Date>;
   declare iterationId: CreationOptional<string | null>;
   declare deliveryCount: CreationOptional<number>;
+  /** PI-ResourceId, made by the database when the row is stored. */
+  declare resourceId: CreationOptional<string>;
+  /** The pacs.008 in its envelope; null until rendered (see migrations/…-icom-face.js). */
+  declare xml: CreationOptional<string | null>;
 }
 
 export function defineMessage(sequelize: Sequelize) {
@@ -40,6 +44,8 @@ export function defineMessage(sequelize: Sequelize) {
       createdAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
       iterationId: { type: DataTypes.UUID, allowNull: true },
       deliveryCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      resourceId: { type: DataTypes.CHAR(32), allowNull: false },
+      xml: { type: DataTypes.TEXT, allowNull: true },
     },
     { sequelize, tableName: 'messages', modelName: 'Message' },
   );

@@ -11,10 +11,12 @@ export interface NewClient {
   tipoConta: string;
 }
 
-export interface PoolClient {
+/** A client of the pool: its id, and its party fields for rendering the messages it takes part in. */
+export interface PoolClient extends NewClient {
   id: number;
-  ispb: string;
 }
+
+const CLIENT_COLUMNS = `id, nome, cpf_cnpj AS "cpfCnpj", ispb, agencia, conta_transacional AS "contaTransacional", tipo_conta AS "tipoConta"`;
 
 export interface NewMessage {
   endToEndId: string;
@@ -24,12 +26,14 @@ export interface NewMessage {
   campoLivre: string;
   txId: string;
   paidAt: Date;
+  /** The message as pacs.008, rendered once here (see migrations/…-icom-face.js). */
+  xml: string;
 }
 
 /** Up to `limit` existing clients at any of the given ISPBs, oldest first, so pools are reused. */
 export async function findClients(db: Queryable, ispbs: readonly string[], limit: number): Promise<PoolClient[]> {
   const { rows } = await db.query<PoolClient>(
-    'SELECT id, ispb FROM clients WHERE ispb = ANY ($1::char(8)[]) ORDER BY id LIMIT $2',
+    `SELECT ${CLIENT_COLUMNS} FROM clients WHERE ispb = ANY ($1::char(8)[]) ORDER BY id LIMIT $2`,
     [ispbs, limit],
   );
   return rows;
@@ -42,7 +46,7 @@ export async function insertClients(db: Queryable, clients: readonly NewClient[]
     `INSERT INTO clients (nome, cpf_cnpj, ispb, agencia, conta_transacional, tipo_conta)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
      ON CONFLICT ON CONSTRAINT clients_account_unique DO NOTHING
-     RETURNING id, ispb`,
+     RETURNING ${CLIENT_COLUMNS}`,
     [column('nome'), column('cpfCnpj'), column('ispb'), column('agencia'), column('contaTransacional'), column('tipoConta')],
   );
   return rows;
@@ -56,10 +60,10 @@ export async function insertClients(db: Queryable, clients: readonly NewClient[]
 export async function insertMessages(db: Queryable, receiverIspb: string, messages: readonly NewMessage[]): Promise<number> {
   const column = <K extends keyof NewMessage>(key: K) => messages.map((message) => message[key]);
   const { rowCount } = await db.query(
-    `INSERT INTO messages (end_to_end_id, valor, payer_id, receiver_id, receiver_ispb, campo_livre, tx_id, paid_at)
-     SELECT e, v, p, r, $8, c, t, a
-       FROM unnest($1::text[], $2::numeric[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[])
-            AS u (e, v, p, r, c, t, a)
+    `INSERT INTO messages (end_to_end_id, valor, payer_id, receiver_id, receiver_ispb, campo_livre, tx_id, paid_at, xml)
+     SELECT e, v, p, r, $8, c, t, a, x
+       FROM unnest($1::text[], $2::numeric[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $9::text[])
+            AS u (e, v, p, r, c, t, a, x)
      ON CONFLICT (end_to_end_id) DO NOTHING`,
     [
       column('endToEndId'),
@@ -70,6 +74,7 @@ export async function insertMessages(db: Queryable, receiverIspb: string, messag
       column('txId'),
       column('paidAt'),
       receiverIspb,
+      column('xml'),
     ],
   );
   if (rowCount) await db.query('SELECT pg_notify($1, $2)', [MESSAGES_CHANNEL, receiverIspb]);

@@ -1,7 +1,8 @@
 /** Parsing of path segments and headers; every failure is a 400 that names the bad part. */
-import { validate as isUuid, version as uuidVersion } from 'uuid';
 import { isIspb } from '../../generation/rules/formats.js';
-import { BadRequest, NotFound } from '../errors.js';
+import { BadRequest } from '../errors.js';
+import { acceptRanges, parseIterationId as parseIteration, parseUuidV4, truncate } from '../params.js';
+import { PULL_NEXT } from './pull-next.js';
 
 export const MULTIPART_JSON = 'multipart/json';
 /** Messages per reply when the collector accepts multipart/json (the protocol's maximum). */
@@ -15,15 +16,8 @@ export function parseIspb(raw: string): string {
 /** The largest generator request; above GENERATE_SYNC_MAX it runs as a background job. */
 export const MAX_GENERATION = 10_000_000;
 
-function parseUuidV4(raw: string, what: string): string {
-  if (!isUuid(raw) || uuidVersion(raw) !== 4) throw new BadRequest(`${what} must be a UUID v4, got "${truncate(raw)}"`);
-  return raw.toLowerCase();
-}
-
 export function parseIterationId(raw: string): string {
-  // Routes are case-sensitive: /stream/STOP is no route (404), not a malformed iteration id.
-  if (/^(start|stop)$/i.test(raw)) throw new NotFound(`No route /stream/${raw}; paths are case-sensitive (start, stop)`);
-  return parseUuidV4(raw, 'Iteration id (the last segment of a Pull-Next URI)');
+  return parseIteration(raw, PULL_NEXT);
 }
 
 export function parseJobId(raw: string): string {
@@ -40,15 +34,5 @@ export function parseMessageCount(raw: string, max: number): number {
 
 /** An Accept naming multipart/json (with parameters, among other types) asks for batches; q=0 refuses it. */
 export function acceptsMultipart(accept: string | undefined): boolean {
-  if (!accept) return false;
-  return accept.split(',').some((range) => {
-    const [type, ...params] = range.split(';').map((part) => part.trim().toLowerCase());
-    if (type !== MULTIPART_JSON) return false;
-    const q = params.find((param) => param.startsWith('q='));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
-}
-
-function truncate(raw: string): string {
-  return raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+  return (acceptRanges(accept).get(MULTIPART_JSON) ?? 0) > 0;
 }

@@ -1,14 +1,15 @@
 /** The challenge face's stream: parse, call the engine, shape JSON (one message, or multipart/json batches) with Pull-Next. */
 import { Router, type Request, type Response } from 'express';
-import type { Delivery, StreamService } from '../../stream/service.js';
+import type { Delivery, PullOptions, StreamService } from '../../stream/service.js';
+import { sendCompressible } from '../compress.js';
 import { hangUpSignal } from '../hang-up.js';
 import { methodNotAllowed, refuseHead } from '../methods.js';
 import { annotateLog } from '../request-log.js';
 import { acceptsMultipart, MULTIPART_BATCH_SIZE, MULTIPART_JSON, parseIspb, parseIterationId } from './params.js';
 import { PULL_NEXT, pullNextPath } from './pull-next.js';
 
-function sendDelivery(res: Response, ispb: string, delivery: Delivery | null, multipart: boolean): void {
-  if (!delivery) return; // the client is gone
+async function sendDelivery(res: Response, ispb: string, delivery: Delivery | null, multipart: boolean): Promise<void> {
+  if (!delivery || delivery.payload.face !== 'challenge') return; // the client is gone
   annotateLog(res, { streamId: delivery.streamId, pullNext: delivery.iterationId });
   res.setHeader(PULL_NEXT, pullNextPath(ispb, delivery.iterationId));
   res.setHeader('Cache-Control', 'no-store');
@@ -16,14 +17,14 @@ function sendDelivery(res: Response, ispb: string, delivery: Delivery | null, mu
     res.status(204).end();
   } else if (multipart || delivery.count > 1) {
     // A replayed batch is sent whole even if this retry asked for single messages.
-    res.status(200).type(MULTIPART_JSON).send(`[${delivery.bodies}]`);
+    await sendCompressible(res, `${MULTIPART_JSON}; charset=utf-8`, `[${delivery.payload.bodies}]`);
   } else {
-    res.status(200).type('application/json').send(delivery.bodies);
+    await sendCompressible(res, 'application/json; charset=utf-8', delivery.payload.bodies);
   }
 }
 
-function batchSize(req: Request): number {
-  return acceptsMultipart(req.headers.accept) ? MULTIPART_BATCH_SIZE : 1;
+function pullOptions(req: Request): PullOptions {
+  return { face: 'challenge', batchSize: acceptsMultipart(req.headers.accept) ? MULTIPART_BATCH_SIZE : 1 };
 }
 
 export function streamRoutes(service: StreamService): Router {
@@ -35,8 +36,8 @@ export function streamRoutes(service: StreamService): Router {
     .get(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
       annotateLog(res, { ispb });
-      const size = batchSize(req);
-      sendDelivery(res, ispb, await service.start(ispb, size, hangUpSignal(res)), size > 1);
+      const options = pullOptions(req);
+      await sendDelivery(res, ispb, await service.start(ispb, options, hangUpSignal(res)), options.batchSize > 1);
     })
     .all(methodNotAllowed(['GET']));
 
@@ -54,14 +55,14 @@ export function streamRoutes(service: StreamService): Router {
       const ispb = parseIspb(req.params.ispb);
       const iterationId = parseIterationId(req.params.iterationId);
       annotateLog(res, { ispb, iterationId });
-      const size = batchSize(req);
-      sendDelivery(res, ispb, await service.pullNext(ispb, iterationId, size, hangUpSignal(res)), size > 1);
+      const options = pullOptions(req);
+      await sendDelivery(res, ispb, await service.pullNext(ispb, iterationId, options, hangUpSignal(res)), options.batchSize > 1);
     })
     .delete(async (req, res) => {
       const ispb = parseIspb(req.params.ispb);
       const iterationId = parseIterationId(req.params.iterationId);
       annotateLog(res, { ispb, iterationId });
-      annotateLog(res, { streamId: await service.close(ispb, iterationId) });
+      annotateLog(res, { streamId: await service.close(ispb, iterationId, 'challenge') });
       res.json({ ispb, closed: true });
     })
     .all(methodNotAllowed(['GET', 'DELETE']));

@@ -8,8 +8,9 @@ import type { Queryable } from '../../db/database.js';
 // Two-key advisory lock namespace for "open a stream on this ISPB".
 const COLLECTOR_LOCK_NAMESPACE = 7_260_002;
 
+/** ISPBs are alphanumeric on ICOM: hashed to the lock's 32-bit key (two ISPBs sharing a key only take turns). */
 export async function lockCollectorSlots(db: Queryable, ispb: string): Promise<void> {
-  await db.query('SELECT pg_advisory_xact_lock($1, $2)', [COLLECTOR_LOCK_NAMESPACE, Number(ispb)]);
+  await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [COLLECTOR_LOCK_NAMESPACE, ispb]);
 }
 
 export async function countOpenStreams(db: Queryable, ispb: string): Promise<number> {

@@ -9,7 +9,7 @@ export interface LockedIteration extends IterationFacts {
 
 export async function lockIteration(db: Queryable, iterationId: string): Promise<LockedIteration | null> {
   const { rows } = await db.query(
-    `SELECT i.id, i.stream_id, i.next_id, s.ispb, s.status
+    `SELECT i.id, i.stream_id, i.next_id, s.ispb, s.status, s.face
        FROM iterations i JOIN streams s ON s.id = i.stream_id
       WHERE i.id = $1
         FOR UPDATE OF i, s`,
@@ -17,5 +17,5 @@ export async function lockIteration(db: Queryable, iterationId: string): Promise
   );
   const row = rows[0];
   if (!row) return null;
-  return { id: row.id, streamId: row.stream_id, ispb: row.ispb, streamStatus: row.status, nextId: row.next_id };
+  return { id: row.id, streamId: row.stream_id, ispb: row.ispb, face: row.face, streamStatus: row.status, nextId: row.next_id };
 }

@@ -21,12 +21,15 @@
  * one and PostgreSQL stops re-planning the prepared statement after a few runs.
  */
 import type { Queryable } from '../../db/database.js';
+import type { StreamFace } from '../../db/models/stream.js';
 import { judgeIteration } from '../verdict.js';
-import { MESSAGE_JSON_SQL } from './message-json.js';
+import { BODIES_SQL, type Payload, parsePayload } from './payload.js';
 
 export interface PullRequest {
   iterationId: string;
   ispb: string;
+  /** The face asking: a stream is followed only through the face that opened it, and answers in its format. */
+  face: StreamFace;
   /** Id of the iteration handed out if this pull answers. */
   nextId: string;
   limit: number;
@@ -39,16 +42,16 @@ export type PullResult =
   | { kind: 'ended'; status: 'closed' | 'expired' }
   | { kind: 'answered-before'; streamId: number; nextId: string }
   | { kind: 'nothing-yet'; acked: number }
-  | { kind: 'delivered'; streamId: number; count: number; bodies: string; redelivered: number; acked: number };
+  | { kind: 'delivered'; streamId: number; count: number; payload: Payload; redelivered: number; acked: number };
 
 const PULL_SQL = `
 WITH it AS (
-  SELECT i.id, i.stream_id, i.message_ids, i.acked_at, i.next_id, s.ispb, s.status
+  SELECT i.id, i.stream_id, i.message_ids, i.acked_at, i.next_id, s.ispb, s.status, s.face
     FROM iterations i JOIN streams s ON s.id = i.stream_id
    WHERE i.id = $1
      FOR UPDATE OF i, s
 ), go AS (
-  SELECT * FROM it WHERE ispb = $2 AND status = 'open' AND next_id IS NULL
+  SELECT * FROM it WHERE ispb = $2 AND face = $6 AND status = 'open' AND next_id IS NULL
 ), claimed AS (
   SELECT id FROM messages
    WHERE receiver_ispb = $2 AND iteration_id IS NULL AND EXISTS (SELECT 1 FROM go)
@@ -57,9 +60,11 @@ WITH it AS (
      FOR UPDATE SKIP LOCKED
 ), delivered AS (
   -- = ANY (ARRAY(...)), not a join: the generic plan must look rows up by key too.
+  -- Named columns, not m.*: the XML is read (detoasted) only for the ICOM face, in the bodies below.
   UPDATE messages m SET iteration_id = $3, delivery_count = m.delivery_count + 1
    WHERE m.id = ANY (ARRAY(SELECT id FROM claimed))
-  RETURNING m.*
+  RETURNING m.id, m.seq, m.delivery_count, m.resource_id, CASE WHEN $6 = 'icom' THEN m.xml END AS xml, m.end_to_end_id, m.valor, m.payer_id, m.receiver_id,
+            m.campo_livre, m.tx_id, m.paid_at
 ), next_iteration AS (
   -- clock_timestamp, not now(): the moment of the claim, after whatever released these rows committed.
   INSERT INTO iterations (id, stream_id, message_ids, created_at)
@@ -72,20 +77,19 @@ WITH it AS (
     FROM go WHERE i.id = go.id
 ), touched AS (
   UPDATE streams s SET last_seen_at = now(), expires_at = now() + s.idle_timeout FROM go WHERE s.id = go.stream_id
-), bodies AS (
-  SELECT ${MESSAGE_JSON_SQL} AS body, m.seq, m.delivery_count FROM delivered m
 )
-SELECT it.ispb, it.status, it.stream_id, it.next_id,
+SELECT it.ispb, it.status, it.face, it.stream_id, it.next_id,
        (SELECT count(*) FROM next_iteration)::int AS answered,
        (SELECT cardinality(message_ids) FROM go WHERE acked_at IS NULL) AS acked,
-       (SELECT count(*) FROM bodies)::int AS count,
-       (SELECT count(*) FROM bodies WHERE delivery_count > 1)::int AS redelivered,
-       (SELECT string_agg(body, ',' ORDER BY seq) FROM bodies) AS bodies
+       (SELECT count(*) FROM delivered)::int AS count,
+       (SELECT count(*) FROM delivered WHERE delivery_count > 1)::int AS redelivered,
+       ${BODIES_SQL('delivered', '$6')}
   FROM (SELECT 1) AS one LEFT JOIN it ON true`;
 
 interface PullRow {
   ispb: string | null;
   status: 'open' | 'closed' | 'expired' | null;
+  face: StreamFace | null;
   stream_id: number | null;
   next_id: string | null;
   answered: number;
@@ -94,6 +98,7 @@ interface PullRow {
   count: number;
   redelivered: number;
   bodies: string | null;
+  parts: string | null;
 }
 
 const DEADLOCK_RETRIES = 3;
@@ -114,10 +119,10 @@ async function runPull(db: Queryable, values: unknown[]) {
 }
 
 export async function pullBatch(db: Queryable, pull: PullRequest): Promise<PullResult> {
-  const { rows } = await runPull(db, [pull.iterationId, pull.ispb, pull.nextId, pull.limit, pull.final]);
+  const { rows } = await runPull(db, [pull.iterationId, pull.ispb, pull.nextId, pull.limit, pull.final, pull.face]);
   const row = rows[0];
-  const facts = row.ispb === null ? null : { ispb: row.ispb, streamStatus: row.status!, nextId: row.next_id };
-  switch (judgeIteration(facts, pull.ispb)) {
+  const facts = row.ispb === null ? null : { ispb: row.ispb, face: row.face!, streamStatus: row.status!, nextId: row.next_id };
+  switch (judgeIteration(facts, pull.ispb, pull.face)) {
     case 'unknown':
       return { kind: 'unknown' };
     case 'ended':
@@ -132,7 +137,7 @@ export async function pullBatch(db: Queryable, pull: PullRequest): Promise<PullR
     kind: 'delivered',
     streamId: row.stream_id!,
     count: row.count,
-    bodies: row.bodies ?? '',
+    payload: parsePayload(pull.face, row),
     redelivered: row.redelivered,
     acked: row.acked ?? 0,
   };

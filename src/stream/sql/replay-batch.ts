@@ -1,24 +1,25 @@
 /**
  * A batch delivered before, for a repeated pull-next URI (a lost response):
- * its bodies joined into one text, in delivery order, and whether it was
- * acknowledged since (then it must not be replayed).
+ * its payload in the stream's face format, in delivery order, and whether it
+ * was acknowledged since (then it must not be replayed).
  */
 import type { Queryable } from '../../db/database.js';
-import { MESSAGE_JSON_SQL } from './message-json.js';
+import type { StreamFace } from '../../db/models/stream.js';
+import { BODIES_SQL, parsePayload, type Payload } from './payload.js';
 
 export interface DeliveredBatch {
   acked: boolean;
   count: number;
-  bodies: string;
+  payload: Payload;
 }
 
-export async function replayBatch(db: Queryable, iterationId: string): Promise<DeliveredBatch> {
-  const { rows } = await db.query(
-    `SELECT n.acked_at IS NOT NULL AS acked, cardinality(n.message_ids) AS count,
-            (SELECT string_agg(${MESSAGE_JSON_SQL}, ',' ORDER BY m.seq)
-               FROM messages m WHERE m.id = ANY (n.message_ids)) AS bodies
-       FROM iterations n WHERE n.id = $1`,
-    [iterationId],
+export async function replayBatch(db: Queryable, iterationId: string, face: StreamFace): Promise<DeliveredBatch> {
+  const { rows } = await db.query<{ acked: boolean; count: number; bodies: string | null; parts: string | null }>(
+    `WITH n AS (SELECT acked_at, message_ids FROM iterations WHERE id = $1),
+          batch AS (SELECT m.* FROM messages m WHERE m.id = ANY ((SELECT message_ids FROM n)::bigint[]))
+     SELECT (SELECT acked_at IS NOT NULL FROM n) AS acked, (SELECT cardinality(message_ids) FROM n) AS count,
+            ${BODIES_SQL('batch', '$2')}`,
+    [iterationId, face],
   );
-  return { acked: rows[0].acked, count: rows[0].count, bodies: rows[0].bodies ?? '' };
+  return { acked: rows[0].acked, count: rows[0].count, payload: parsePayload(face, rows[0]) };
 }
