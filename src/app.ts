@@ -9,6 +9,7 @@ import type { Models } from './db/models/index.js';
 import { GenerationService, type GenerationQueue } from './generation/service.js';
 import { renderProblemJson } from './http/challenge/problem-json.js';
 import { renderProblemXmlAnswer } from './http/icom/problem-xml.js';
+import { icomInboundRoutes } from './http/icom/inbound-routes.js';
 import { icomStreamRoutes } from './http/icom/stream-routes.js';
 import { streamRoutes } from './http/challenge/stream-routes.js';
 import { utilRoutes } from './http/challenge/util-routes.js';
@@ -20,6 +21,7 @@ import type { Logger } from './lib/logger.js';
 import type { Metrics } from './lib/metrics.js';
 import { renderDocsPage } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/document.js';
+import { InboundService } from './inbound/service.js';
 import type { LongPoll } from './stream/long-poll.js';
 import { StreamService, type StreamSettings } from './stream/service.js';
 
@@ -56,7 +58,9 @@ export function createApp({ db, longPoll, generationQueue, models, metrics, logg
     }
     next();
   });
-  app.use(express.json({ limit: '100kb' }));
+  // JSON bodies for the challenge face; the ICOM face reads its own (XML, gzip, multipart) in its routes.
+  const json = express.json({ limit: '100kb' });
+  app.use((req, res, next) => (req.path.startsWith('/api/v1/') ? next() : json(req, res, next)));
 
   const readOnly = methodNotAllowed(['GET', 'HEAD']);
   app.route('/health').get((_req, res) => void res.json({ status: 'ok' })).all(readOnly);
@@ -82,6 +86,7 @@ export function createApp({ db, longPoll, generationQueue, models, metrics, logg
   const streams = new StreamService(db, longPoll, metrics, settings);
   app.use(streamRoutes(streams));
   app.use(icomStreamRoutes(streams));
+  app.use(icomInboundRoutes(new InboundService(db)));
 
   app.use((req) => {
     throw new NotFound(`No route for ${req.method} ${req.path}`);

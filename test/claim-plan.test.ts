@@ -71,7 +71,7 @@ async function explainPrepared(): Promise<PlanNode> {
 }
 
 /** Records the statement the hot path sends (pullBatch), then EXPLAINs it with the same values (EXPLAIN does not execute it). */
-async function explainAppClaim(): Promise<PlanNode[]> {
+async function explainAppClaim(face: 'challenge' | 'icom'): Promise<PlanNode[]> {
   let sent: { text: string; values: unknown[] } | undefined;
   const recorder: Queryable = {
     query: async (config: string | { text: string }, values: unknown[] = []) => {
@@ -79,7 +79,7 @@ async function explainAppClaim(): Promise<PlanNode[]> {
       return { rows: [{ ispb: null }], rowCount: 0, command: 'SELECT', oid: 0, fields: [] } as never;
     },
   };
-  await pullBatch(recorder, { face: 'challenge', iterationId: randomUUID(), ispb, nextId: randomUUID(), limit: 10, final: false });
+  await pullBatch(recorder, { face, iterationId: randomUUID(), ispb, nextId: randomUUID(), limit: 10, final: false });
   const { rows } = await server.db.query(`EXPLAIN (FORMAT JSON) ${sent!.text}`, sent!.values);
   return nodes(rows[0]['QUERY PLAN'][0].Plan);
 }
@@ -100,15 +100,19 @@ describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending 
     expect(plan.some((node) => node['Node Type'] === 'LockRows')).toBe(true);
   });
 
-  it('the statement the app runs (pullBatch) also walks messages_pending and never scans messages whole', async () => {
-    const claimed = (await explainAppClaim()).find((node) => node['Subplan Name'] === 'CTE claimed');
+  // The challenge face claims credit transfers only, through their own partial index; ICOM claims every kind.
+  it.each([
+    ['challenge', 'messages_pending_transfers'],
+    ['icom', 'messages_pending'],
+  ] as const)('the statement the app runs for the %s face walks %s and never scans messages whole', async (face, index) => {
+    const claimed = (await explainAppClaim(face)).find((node) => node['Subplan Name'] === 'CTE claimed');
     expect(claimed).toBeDefined();
     const claimScans = nodes(claimed!).filter((node) => node['Relation Name'] === 'messages');
-    expect(claimScans.map((node) => [node['Node Type'], node['Index Name']])).toEqual([['Index Scan', 'messages_pending']]);
+    expect(claimScans.map((node) => [node['Node Type'], node['Index Name']])).toEqual([['Index Scan', index]]);
     // Read in index order and stop at the batch: sorting the ISPB's whole pending set would be O(pending).
     expect(nodes(claimed!).filter((node) => node['Node Type'] === 'Sort')).toEqual([]);
 
-    const everywhere = await explainAppClaim();
+    const everywhere = await explainAppClaim(face);
     const wholeScans = everywhere.filter(
       (node) => node['Relation Name'] === 'messages' && /Seq Scan|Bitmap Heap Scan/.test(node['Node Type']),
     );

@@ -281,6 +281,11 @@ describe('insomnia_routes.json, executed', () => {
     expect(icomSingle.headers.get('pi-pull-next')).toMatch(/^\/api\/v1\/out\/\d{8}\/stream\//);
     vars.icom_iteration_id = lastSegment(icomSingle.headers.get('pi-pull-next'));
     expect((await step('req_icom_close', [200])).status).toBe(200);
+    vars.receiver_ispb = randomIspb();
+    const sent = await step('req_icom_send', [201]);
+    expect(sent.headers.get('pi-resourceid')).toMatch(/^[A-Za-z0-9+/]{32}$/);
+    const resent = await step('req_icom_send', [201]); // a sender's retry: same id, nothing new stored
+    expect(resent.headers.get('pi-resourceid')).toBe(sent.headers.get('pi-resourceid'));
 
     const accepted = await step('req_generate_async', [202]);
     expect(accepted.headers.get('location')).toMatch(/^\/api\/util\/jobs\/[0-9a-f-]{36}$/);

@@ -72,6 +72,6 @@ it('reads valor as a number, as the API sends it', async () => {
   expect(rows).toHaveLength(3);
   for (const row of rows) {
     expect(typeof row.valor).toBe('number');
-    expect(Number.isInteger(Math.round(row.valor * 100))).toBe(true);
+    expect(Number.isInteger(Math.round(row.valor! * 100))).toBe(true);
   }
 });

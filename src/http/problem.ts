@@ -8,6 +8,7 @@ import type { ErrorRequestHandler } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DatabaseUnavailable } from '../db/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { RejectedMessage } from '../inbound/errors.js';
 import { BatchAcknowledged, CollectorLimit, StreamEnded, UnknownIteration } from '../stream/errors.js';
 import { HttpError } from './errors.js';
 
@@ -24,9 +25,10 @@ export type ProblemRenderer = (problem: Problem, instance: string) => { contentT
 
 type DomainErrorClass = abstract new (...args: never[]) => Error;
 
-/** The one table: each domain error's status, and the headers it carries. */
-const DOMAIN_STATUS: [DomainErrorClass, number, ((err: never) => Record<string, string>)?][] = [
+/** The one table: each domain error's status (fixed, or read off the error), and the headers it carries. */
+const DOMAIN_STATUS: [DomainErrorClass, number | ((err: never) => number), ((err: never) => Record<string, string>)?][] = [
   [UnknownIteration, 404],
+  [RejectedMessage, (err: RejectedMessage) => (err.malformed ? 400 : 422)],
   [StreamEnded, 410],
   [BatchAcknowledged, 410],
   [CollectorLimit, 429, (err: CollectorLimit) => ({ 'Retry-After': String(err.retryAfterS) })],
@@ -54,7 +56,7 @@ function fromMiddleware(err: unknown): Problem | undefined {
 export function toProblem(err: unknown): Problem | undefined {
   if (err instanceof HttpError) return { status: err.status, title: err.title, detail: err.message, headers: err.headers };
   for (const [type, status, headers] of DOMAIN_STATUS) {
-    if (err instanceof type) return problem(status, err.message, headers?.(err as never));
+    if (err instanceof type) return problem(typeof status === 'number' ? status : status(err as never), err.message, headers?.(err as never));
   }
   return fromMiddleware(err);
 }

@@ -214,6 +214,31 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/in/{ispb}/msgs': {
+      post: {
+        summary:
+          'ICOM: send messages as this participant: one (application/xml) or up to 10 (multipart/mixed of application/xml parts), optionally Content-Encoding: gzip. pacs.008 goes to its creditor agent; pacs.002 and pacs.004 to the sender of the transfer they name. All or nothing: a bad message rejects the request and puts an admi.002 in the sender’s stream',
+        parameters: [participant],
+        requestBody: {
+          required: true,
+          content: {
+            'application/xml': { schema: { type: 'string', description: 'pacs.008, pacs.002 or pacs.004 in the SPI envelope, UTF-8' } },
+            'multipart/mixed': { schema: { type: 'string', description: 'up to 10 application/xml parts' } },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Stored; a retried BizMsgIdr answers the PI-ResourceId it got the first time and stores nothing',
+            headers: { 'PI-ResourceId': { required: true, description: 'The id of each message, in order, comma-separated', schema: { type: 'string' } } },
+          },
+          '400': problemXml('Malformed ISPB, XML, MIME, gzip or UTF-8; more than 10 parts'),
+          '413': problemXml('Body over 1 MiB (after gzip) or a message over 64 KiB'),
+          '415': problemXml('A media type other than application/xml or multipart/mixed, or a charset other than UTF-8'),
+          '422': problemXml('A message breaks a rule (the detail names the part and the field): sender, receiver, amounts, EndToEndId taken, unknown original transfer'),
+          '503': icomUnavailable,
+        },
+      },
+    },
     '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'Running', content: json('Status') } } } },
     '/ready': { get: { summary: 'Readiness: the database answers', responses: { '200': { description: 'Ready', content: json('Status') }, '503': unavailable } } },
     '/metrics': {

@@ -64,7 +64,7 @@ export async function insertMessages(db: Queryable, receiverIspb: string, messag
      SELECT e, v, p, r, $8, c, t, a, x
        FROM unnest($1::text[], $2::numeric[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $9::text[])
             AS u (e, v, p, r, c, t, a, x)
-     ON CONFLICT (end_to_end_id) DO NOTHING`,
+     ON CONFLICT (end_to_end_id) WHERE kind = 'pacs.008' DO NOTHING`,
     [
       column('endToEndId'),
       column('valor'),

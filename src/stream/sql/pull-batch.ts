@@ -44,7 +44,13 @@ export type PullResult =
   | { kind: 'nothing-yet'; acked: number }
   | { kind: 'delivered'; streamId: number; count: number; payload: Payload; redelivered: number; acked: number };
 
-const PULL_SQL = `
+/**
+ * One statement text per face. The challenge face claims credit transfers only
+ * (the only kind with a JSON form), through their own partial index; ICOM
+ * claims every kind. The filter is a constant in each text, so each prepared
+ * statement's generic plan can use its index.
+ */
+const pullSql = (face: StreamFace) => `
 WITH it AS (
   SELECT i.id, i.stream_id, i.message_ids, i.acked_at, i.next_id, s.ispb, s.status, s.face
     FROM iterations i JOIN streams s ON s.id = i.stream_id
@@ -54,7 +60,7 @@ WITH it AS (
   SELECT * FROM it WHERE ispb = $2 AND face = $6 AND status = 'open' AND next_id IS NULL
 ), claimed AS (
   SELECT id FROM messages
-   WHERE receiver_ispb = $2 AND iteration_id IS NULL AND EXISTS (SELECT 1 FROM go)
+   WHERE receiver_ispb = $2 AND iteration_id IS NULL ${face === 'challenge' ? "AND kind = 'pacs.008'" : ''} AND EXISTS (SELECT 1 FROM go)
    ORDER BY receiver_ispb, seq
    LIMIT $4
      FOR UPDATE SKIP LOCKED
@@ -85,6 +91,10 @@ SELECT it.ispb, it.status, it.face, it.stream_id, it.next_id,
        (SELECT count(*) FROM delivered WHERE delivery_count > 1)::int AS redelivered,
        ${BODIES_SQL('delivered', '$6')}
   FROM (SELECT 1) AS one LEFT JOIN it ON true`;
+const PULL_SQL: Record<StreamFace, { name: string; text: string }> = {
+  challenge: { name: 'pix-pull-batch-challenge', text: pullSql('challenge') },
+  icom: { name: 'pix-pull-batch-icom', text: pullSql('icom') },
+};
 
 interface PullRow {
   ispb: string | null;
@@ -108,10 +118,10 @@ const DEADLOCK_RETRIES = 3;
  * again is safe. Claims skip each other's rows, but a claim can still wait on a
  * row being released by a closing stream; PostgreSQL breaks such a rare cycle.
  */
-async function runPull(db: Queryable, values: unknown[]) {
+async function runPull(db: Queryable, face: StreamFace, values: unknown[]) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.query<PullRow>({ name: 'pix-pull-batch', text: PULL_SQL }, values);
+      return await db.query<PullRow>(PULL_SQL[face], values);
     } catch (err) {
       if ((err as { code?: string }).code !== '40P01' || attempt >= DEADLOCK_RETRIES) throw err;
     }
@@ -119,7 +129,7 @@ async function runPull(db: Queryable, values: unknown[]) {
 }
 
 export async function pullBatch(db: Queryable, pull: PullRequest): Promise<PullResult> {
-  const { rows } = await runPull(db, [pull.iterationId, pull.ispb, pull.nextId, pull.limit, pull.final, pull.face]);
+  const { rows } = await runPull(db, pull.face, [pull.iterationId, pull.ispb, pull.nextId, pull.limit, pull.final, pull.face]);
   const row = rows[0];
   const facts = row.ispb === null ? null : { ispb: row.ispb, face: row.face!, streamStatus: row.status!, nextId: row.next_id };
   switch (judgeIteration(facts, pull.ispb, pull.face)) {

@@ -1,0 +1,64 @@
+/**
+ * Stores posted messages in one statement, each in its receiver's queue, and
+ * wakes the receivers (NOTIFY, delivered at commit). A BizMsgIdr already
+ * stored is skipped (ON CONFLICT DO NOTHING: under concurrency the second
+ * insert waits for the first to commit, then skips), and so is a credit
+ * transfer whose EndToEndId is taken; the caller tells the two apart.
+ * Returns the PI-ResourceId of each message inserted, by BizMsgIdr.
+ */
+import type { Queryable } from '../../db/database.js';
+import { MESSAGES_CHANNEL } from '../../stream/channel.js';
+
+export interface PostedRow {
+  kind: 'pacs.008' | 'pacs.002' | 'pacs.004';
+  receiverIspb: string;
+  senderIspb: string;
+  bizMsgIdr: string;
+  endToEndId: string;
+  xml: string;
+  /** A credit transfer's challenge columns; null for other kinds. */
+  transfer: { valor: number; payerId: number; receiverId: number; campoLivre: string; txId: string; paidAt: string } | null;
+}
+
+export async function insertPosted(db: Queryable, rows: readonly PostedRow[]): Promise<Map<string, string>> {
+  const of = <T>(pick: (row: PostedRow) => T) => rows.map(pick);
+  const { rows: inserted } = await db.query<{ biz_msg_idr: string; resource_id: string }>(
+    `WITH inserted AS (
+       INSERT INTO messages (kind, receiver_ispb, sender_ispb, biz_msg_idr, end_to_end_id, xml,
+                             valor, payer_id, receiver_id, campo_livre, tx_id, paid_at)
+       SELECT k, r, s, b, e, x, v, p, c, coalesce(l, ''), t, a
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::numeric[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[])
+              AS u (k, r, s, b, e, x, v, p, c, l, t, a)
+       ON CONFLICT DO NOTHING
+       RETURNING biz_msg_idr, resource_id, receiver_ispb
+     ), woken AS (
+       SELECT pg_notify('${MESSAGES_CHANNEL}', ispb) FROM (SELECT DISTINCT receiver_ispb AS ispb FROM inserted) r
+     )
+     SELECT biz_msg_idr, resource_id, (SELECT count(*) FROM woken) AS woken FROM inserted`,
+    [
+      of((row) => row.kind),
+      of((row) => row.receiverIspb),
+      of((row) => row.senderIspb),
+      of((row) => row.bizMsgIdr),
+      of((row) => row.endToEndId),
+      of((row) => row.xml),
+      of((row) => row.transfer?.valor ?? null),
+      of((row) => row.transfer?.payerId ?? null),
+      of((row) => row.transfer?.receiverId ?? null),
+      of((row) => row.transfer?.campoLivre ?? null),
+      of((row) => row.transfer?.txId ?? null),
+      of((row) => row.transfer?.paidAt ?? null),
+    ],
+  );
+  return new Map(inserted.map((row) => [row.biz_msg_idr, row.resource_id]));
+}
+
+/** PI-ResourceIds of messages already stored under these BizMsgIdrs (a sender's retry). */
+export async function findPosted(db: Queryable, bizMsgIdrs: readonly string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ biz_msg_idr: string; resource_id: string }>(
+    'SELECT biz_msg_idr, resource_id FROM messages WHERE biz_msg_idr = ANY ($1::text[])',
+    [bizMsgIdrs],
+  );
+  return new Map(rows.map((row) => [row.biz_msg_idr, row.resource_id]));
+}
