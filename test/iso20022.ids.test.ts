@@ -1,4 +1,4 @@
-import { newBizMsgIdr, newResourceId, RESOURCE_ID_PATTERN } from '../src/iso20022/ids';
+import { END_TO_END_ID_PATTERN, newBizMsgIdr, newEndToEndId, newResourceId, newReturnId, RESOURCE_ID_PATTERN, RETURN_ID_PATTERN } from '../src/iso20022/ids';
 import { SPI_ISPB } from '../src/iso20022/message';
 
 const at = new Date('2025-09-04T14:49:19.935Z');
@@ -39,4 +39,18 @@ test('a PI-ResourceId is 32 base64 characters: "PI", 48-bit Unix milliseconds, 1
 test('resource ids do not repeat', () => {
   const ids = new Set(Array.from({ length: 100_000 }, () => newResourceId(at)));
   expect(ids.size).toBe(100_000);
+});
+
+test('EndToEndId and RtrId are E or D + ISPB + yyyyMMddHHmm in UTC + 11 random [a-zA-Z0-9]', () => {
+  const e2e = newEndToEndId('99999A04', at);
+  const rtr = newReturnId('60701190', at);
+  expect(e2e).toMatch(END_TO_END_ID_PATTERN);
+  expect(rtr).toMatch(RETURN_ID_PATTERN);
+  expect(e2e.slice(0, 21)).toBe('E99999A04202509041449');
+  expect(rtr.slice(0, 21)).toBe('D60701190202509041449');
+  const tails = Array.from({ length: 20_000 }, () => newEndToEndId('60701190', at).slice(21));
+  expect(new Set(tails).size).toBe(20_000);
+  expect(new Set(tails.join('')).size).toBe(62);
+  expect(() => newReturnId('6070119', at)).toThrow(RangeError);
+  expect(() => newEndToEndId('60701190', new Date(Number.NaN))).toThrow(RangeError);
 });

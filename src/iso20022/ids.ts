@@ -19,10 +19,18 @@
  * it is made once, when a message is first stored for delivery, and kept in
  * the database; a redelivery sends the same id, as ICOM does, so a collector
  * can deduplicate by it.
+ *
+ * EndToEndId and RtrId (SPI catalogue 5.13 XSDs, e.g. pacs.004.spi.1.5):
+ * `E` (payment) or `D` (return) + ISPB of the participant that made the id +
+ * yyyyMMddHHmm in UTC + 11 characters [a-zA-Z0-9], 32 in all. The catalogue
+ * only asks that the 11 be unique within that minute for that ISPB; random
+ * ones (62^11, about 65 bits) make a clash negligible without any counter
+ * shared between processes.
  */
 import { randomFillSync } from 'node:crypto';
 
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const ISPB = /^[0-9A-Z]{8}$/;
 const MAX_BASE36_9 = 36 ** 9; // exclusive bound of 9 base-36 digits, in ms
 
@@ -57,9 +65,51 @@ function randomBase36(length: number): string {
   return out;
 }
 
+/** Uniformly random [0-9A-Za-z] characters (bytes >= 248 are skipped: 248 = 4 × 62). */
+function randomBase62(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length - out.length + 2)) {
+      if (byte < 248 && out.length < length) out += BASE62[byte % 62];
+    }
+  }
+  return out;
+}
+
+function checkIspb(ispb: string): void {
+  if (!ISPB.test(ispb)) throw new RangeError(`ISPB ${JSON.stringify(ispb)} is not 8 characters [0-9A-Z]`);
+}
+
+/** `prefix` + ispb + yyyyMMddHHmm (UTC) + 11 random [a-zA-Z0-9]. */
+function transactionId(prefix: 'E' | 'D', ispb: string, date: Date): string {
+  checkIspb(ispb);
+  epochMs(date); // years 1970..5188 keep the 4-digit year of the layout
+  const iso = date.toISOString(); // 2026-11-24T15:30:12.345Z
+  const minute = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16);
+  return `${prefix}${ispb}${minute}${randomBase62(11)}`;
+}
+
+/** A payment's EndToEndId, made by the participant `ispb` at `date`. */
+export function newEndToEndId(ispb: string, date: Date = new Date()): string {
+  return transactionId('E', ispb, date);
+}
+
+/** A return's RtrId, made by the participant `ispb` (the one returning the money) at `date`. */
+export function newReturnId(ispb: string, date: Date = new Date()): string {
+  return transactionId('D', ispb, date);
+}
+
+/**
+ * The catalogue's patterns (pacs.002.spi.1.17, pacs.004.spi.1.5), a little
+ * stricter than "12 digits": the first digit of month, day, hour and minute
+ * is bounded. ISPBs may hold letters (Bacen's virtual participant 99999A04).
+ */
+export const END_TO_END_ID_PATTERN = /^E[0-9A-Z]{8}[0-9]{4}[0-1][0-9][0-3][0-9][0-2][0-9][0-5][0-9][a-zA-Z0-9]{11}$/;
+export const RETURN_ID_PATTERN = /^D[0-9A-Z]{8}[0-9]{4}[0-1][0-9][0-3][0-9][0-2][0-9][0-5][0-9][a-zA-Z0-9]{11}$/;
+
 /** `M` + ispb + 9 base-36 time characters + 14 random ones (see above). */
 export function newBizMsgIdr(ispb: string, date: Date = new Date()): string {
-  if (!ISPB.test(ispb)) throw new RangeError(`ISPB ${JSON.stringify(ispb)} is not 8 characters [0-9A-Z]`);
+  checkIspb(ispb);
   return `M${ispb}${epochMs(date).toString(36).toUpperCase().padStart(9, '0')}${randomBase36(14)}`;
 }
 

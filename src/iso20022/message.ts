@@ -57,3 +57,21 @@ export const SPI_ISPB = '00038166';
  */
 export const PACS008_NAMESPACE = 'https://www.bcb.gov.br/pi/pacs.008/1.16';
 export const PACS008_MSG_DEF_IDR = 'pacs.008.spi.1.16';
+
+/**
+ * The other messages of catalogue 5.13 (spi.5.13.1) this service speaks.
+ * Each SPI message has its own version, not the catalogue's: in 5.13 these
+ * are pacs.002 1.17, pacs.004 1.5 and admi.002 1.5. Sources: the catalogue's
+ * file naming (xsd/<type>.spi.<version>.xsd, the version being the message's),
+ * third-party homologation notes and ICOM-simulator tests that quote the
+ * 5.13 ICOM catalogue (GET /api/v1/in/catalog = pacs.002.spi.1.17,
+ * pacs.004.spi.1.5, pacs.008.spi.1.16), and schemas generated from the 5.13
+ * XSDs (admi.002.spi.1.5). Namespace and MsgDefIdr follow the pacs.008 rule:
+ * `https://www.bcb.gov.br/pi/<type>/<version>` and `<type>.spi.<version>`.
+ */
+export const PACS002_NAMESPACE = 'https://www.bcb.gov.br/pi/pacs.002/1.17';
+export const PACS002_MSG_DEF_IDR = 'pacs.002.spi.1.17';
+export const PACS004_NAMESPACE = 'https://www.bcb.gov.br/pi/pacs.004/1.5';
+export const PACS004_MSG_DEF_IDR = 'pacs.004.spi.1.5';
+export const ADMI002_NAMESPACE = 'https://www.bcb.gov.br/pi/admi.002/1.5';
+export const ADMI002_MSG_DEF_IDR = 'admi.002.spi.1.5';

@@ -14,6 +14,9 @@
  *   not removed. They cannot appear in XML even as references, and dropping
  *   them silently would send a payment whose free text differs from the
  *   stored one; a loud error at render time points at the bad row instead.
+ *   The one exception is text that only describes an error and may echo
+ *   hostile input (admi.002's RsnDesc): stripInvalidXmlChars drops them,
+ *   since refusing to report a bad message because it was bad helps no one.
  */
 
 /** A character that XML 1.0 cannot carry, or an entity it does not define. */
@@ -47,6 +50,13 @@ export function assertXmlChars(value: string): void {
     const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     throw new XmlCharError('invalid-char', `U+${code} at index ${bad.index} is not allowed in XML 1.0`);
   }
+}
+
+const INVALID_CHARS = new RegExp(INVALID_CHAR.source, 'gu');
+
+/** `value` without the characters XML 1.0 cannot carry (a valid surrogate pair is kept whole). */
+export function stripInvalidXmlChars(value: string): string {
+  return INVALID_CHAR.test(value) ? value.replace(INVALID_CHARS, '') : value;
 }
 
 /**
