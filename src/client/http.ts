@@ -12,8 +12,9 @@
  * by contrast, covers the whole exchange: a body that stalls is a dead
  * connection, and the caller replays the same URI.
  */
-import http from 'node:http';
-import https from 'node:https';
+// Namespace imports: the emitted .d.ts then compiles for consumers without esModuleInterop.
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 

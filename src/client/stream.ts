@@ -36,7 +36,8 @@ export interface StreamSettings {
 type Step<M> = IteratorResult<Batch<M>, undefined>;
 const DONE = { done: true, value: undefined } as const;
 
-export class PixStream<M> implements AsyncIterableIterator<Batch<M>, undefined> {
+// AsyncIterator + AsyncIterable rather than AsyncIterableIterator<T, TReturn>, whose second parameter TypeScript < 5.6 lacks.
+export class PixStream<M> implements AsyncIterator<Batch<M>, undefined>, AsyncIterable<Batch<M>> {
   private currentState: StreamState = 'starting';
   /** Pull-Next that came with the last batch handed out: requesting it acknowledges that batch. */
   private given: string | null = null;
