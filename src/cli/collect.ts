@@ -15,7 +15,8 @@ import { DedupeWindow, type ChallengeMessage, type IcomMessage } from '../client
 import type { CollectOptions } from './args.js';
 import { Collector, CollectorFailure } from './collector.js';
 import { formatCount, formatDuration, formatRate, LiveLine, RateMeter } from './progress.js';
-import { openSink, type CliMessage, type Sink } from './sink.js';
+import { openSink } from './open-sink.js';
+import type { CliMessage, Sink } from './sink.js';
 
 /** Message ids remembered for duplicate counting (about 100 bytes each; a JS Set holds at most 2^24). */
 const MAX_TRACKED_IDS = 10_000_000;

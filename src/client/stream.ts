@@ -49,6 +49,8 @@ export class PixStream<M> implements AsyncIterator<Batch<M>, undefined>, AsyncIt
   private restartsInARow = 0;
   private pending: Promise<Step<M>> | null = null;
   private closing: Promise<CloseOutcome> | null = null;
+  /** Whether the first close() asked to acknowledge; a next() it interrupts closes the same way. */
+  private closeAcknowledges: boolean | null = null;
   private readonly stop = new AbortController();
   private readonly dedupe: DedupeWindow | null;
   private readonly onUserAbort = () => this.stop.abort();
@@ -91,16 +93,17 @@ export class PixStream<M> implements AsyncIterator<Batch<M>, undefined>, AsyncIt
 
   /** Ends the iteration and closes the stream; safe to call more than once (the first call decides). */
   async close(options: CloseOptions = {}): Promise<CloseOutcome> {
+    this.closeAcknowledges ??= options.acknowledge ?? true;
     this.stop.abort();
     // A next() in flight settles first: if it hands over a batch, that batch is the last one.
     if (this.pending) await this.pending.catch(() => undefined);
-    return this.shut(options.acknowledge ?? true);
+    return this.shut(this.closeAcknowledges);
   }
 
   private async advance(): Promise<Step<M>> {
     if (this.closing) return DONE;
     if (this.stop.signal.aborted) {
-      await this.shut(true);
+      await this.finish();
       return DONE;
     }
     this.acknowledged();
@@ -110,11 +113,11 @@ export class PixStream<M> implements AsyncIterator<Batch<M>, undefined>, AsyncIt
       batch = reply && this.take(reply);
     } catch (err) {
       // The consumer asked past its last batch, so that one is acknowledged; a bad reply after it is released.
-      await this.shut(true);
+      await this.finish();
       throw err;
     }
     if (!batch || (batch.status === 204 && this.stop.signal.aborted)) {
-      await this.shut(true);
+      await this.finish();
       return DONE;
     }
     return { done: false, value: batch };
@@ -138,20 +141,15 @@ export class PixStream<M> implements AsyncIterator<Batch<M>, undefined>, AsyncIt
       } catch (err) {
         if (err instanceof RequestAborted) return null;
         // A lost start reply may leave a stream open on the server: it expires and its batch goes to another collector.
-        await this.retry(url, errorText(err), null);
+        await this.wait('retrying', url, null, (err as Error).message || String(err));
         continue;
       }
       const status = reply.status;
       if (status === 200 || status === 204) return reply;
-      if (starting && status === 429) {
-        await this.refused(reply);
-      } else if (status === 410 || (!starting && status === 404)) {
-        await this.restart(url, reply, starting);
-      } else if (status >= 500 || status === 429) {
-        await this.retry(url, describeReply(reply), retryAfterMs(reply.headers));
-      } else {
-        throw new StreamError(`GET ${url.pathname} answered ${describeReply(reply)}`, status);
-      }
+      if (starting && status === 429) await this.wait('refused', url, reply);
+      else if (status === 410 || (!starting && status === 404)) await this.restart(url, reply, starting);
+      else if (status >= 500 || status === 429) await this.wait('retrying', url, reply);
+      else throw new StreamError(`GET ${url.pathname} answered ${describeReply(reply)}`, status);
     }
   }
 
@@ -177,19 +175,13 @@ export class PixStream<M> implements AsyncIterator<Batch<M>, undefined>, AsyncIt
     this.handedOut = [];
   }
 
-  private async refused(reply: HttpReply): Promise<void> {
+  /** Counts a failure and pauses: the server's Retry-After when it gave one, else the backoff. */
+  private async wait(state: 'refused' | 'retrying', url: URL, reply: HttpReply | null, reason = reply ? describeReply(reply) : ''): Promise<void> {
     this.failures += 1;
-    this.currentState = 'refused';
-    const delayMs = retryAfterMs(reply.headers) ?? backoffDelay(this.failures, this.settings.options.backoff);
-    this.emit({ type: 'refused', attempt: this.failures, delayMs, reason: describeReply(reply) });
-    await pause(delayMs, this.stop.signal);
-  }
-
-  private async retry(url: URL, reason: string, retryAfter: number | null): Promise<void> {
-    this.failures += 1;
-    this.currentState = 'retrying';
-    const delayMs = retryAfter ?? backoffDelay(this.failures, this.settings.options.backoff);
-    this.emit({ type: 'retry', url: url.href, attempt: this.failures, delayMs, reason });
+    this.currentState = state;
+    const attempt = this.failures;
+    const delayMs = (reply && retryAfterMs(reply.headers)) ?? backoffDelay(attempt, this.settings.options.backoff);
+    this.emit(state === 'refused' ? { type: 'refused', attempt, delayMs, reason } : { type: 'retry', url: url.href, attempt, delayMs, reason });
     await pause(delayMs, this.stop.signal);
   }
 
@@ -203,6 +195,11 @@ export class PixStream<M> implements AsyncIterator<Batch<M>, undefined>, AsyncIt
     if (this.restartsInARow > 1) await pause(backoffDelay(this.restartsInARow - 1, this.settings.options.backoff), this.stop.signal);
   }
 
+  /** The iteration ends from inside next(): closed as a close() call asked, else acknowledging. */
+  private finish(): Promise<CloseOutcome> {
+    return this.shut(this.closeAcknowledges ?? true);
+  }
+
   private shut(acknowledge: boolean): Promise<CloseOutcome> {
     this.closing ??= this.closeOnce(acknowledge);
     return this.closing;
@@ -212,20 +209,14 @@ export class PixStream<M> implements AsyncIterator<Batch<M>, undefined>, AsyncIt
     this.stop.abort();
     this.settings.options.signal?.removeEventListener('abort', this.onUserAbort);
     if (acknowledge) this.acknowledged();
-    const given = this.given;
-    const target = acknowledge ? given : this.previous;
     this.currentState = 'closed';
-    if (!given) return 'none';
-    if (!target) return 'abandoned';
+    if (!this.given) return 'none';
+    const target = acknowledge ? this.given : this.previous;
+    if (!target) return 'abandoned'; // a first batch not to acknowledge: no earlier URI to close with
     return closeStream(new URL(target, this.settings.baseUrl), this.settings, (event) => this.emit(event));
   }
 
   private emit(event: StreamEvent): void {
     this.settings.options.onEvent?.(event);
   }
-}
-
-function errorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  return e.message || e.code || String(err);
 }
