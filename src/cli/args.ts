@@ -18,11 +18,15 @@ export class UsageError extends Error {
 
 export interface CollectOptions {
   ispb: string;
+  /** The ICOM face (/api/v1/out, XML) instead of the challenge face (/api/pix, JSON). */
+  icom: boolean;
   collectors: number;
   baseUrl: URL;
   multipart: boolean;
   /** A file path, or '-' for stdout. */
   out: string;
+  /** ICOM only: one file per message in this directory instead of lines in `out`. */
+  outDir: string | null;
   fsync: boolean;
   /** Stop after this many consecutive 204s on every collector; null: run until a signal. */
   idleExit: number | null;
@@ -53,6 +57,8 @@ const collectSpec: Options = {
   collectors: { type: 'string', short: 'c' },
   multipart: { type: 'boolean', short: 'm' },
   out: { type: 'string', short: 'o' },
+  'out-dir': { type: 'string' },
+  icom: { type: 'boolean' },
   fsync: { type: 'boolean' },
   'idle-exit': { type: 'string' },
 };
@@ -77,9 +83,11 @@ function parse(command: string, args: string[], options: Options): Values | null
   return values.help ? null : values;
 }
 
-function requireIspb(command: string, raw: string | boolean | undefined): string {
+/** The challenge face takes 8 digits; ICOM's ISPBs may hold capital letters too. */
+function requireIspb(command: string, raw: string | boolean | undefined, icom = false): string {
   if (typeof raw !== 'string') throw new UsageError('--ispb is required', command);
-  if (!/^\d{8}$/.test(raw)) throw new UsageError(`--ispb must be exactly 8 digits, got "${raw}"`, command);
+  if (icom && !/^[0-9A-Z]{8}$/.test(raw)) throw new UsageError(`--ispb must be 8 characters of 0-9 and A-Z with --icom, got "${raw}"`, command);
+  if (!icom && !/^\d{8}$/.test(raw)) throw new UsageError(`--ispb must be exactly 8 digits, got "${raw}"`, command);
   return raw;
 }
 
@@ -111,12 +119,21 @@ export function parseCollect(args: string[]): CollectOptions | null {
   if (!values) return null;
   const out = typeof values.out === 'string' ? values.out : '-';
   if (out === '') throw new UsageError('--out needs a file name (or - for stdout)', 'collect');
+  const icom = values.icom === true;
+  const outDir = typeof values['out-dir'] === 'string' ? values['out-dir'] : null;
+  if (outDir !== null) {
+    if (!icom) throw new UsageError('--out-dir writes ICOM XML files: it needs --icom', 'collect');
+    if (values.out !== undefined) throw new UsageError('--out and --out-dir exclude each other', 'collect');
+    if (outDir === '') throw new UsageError('--out-dir needs a directory name', 'collect');
+  }
   return {
-    ispb: requireIspb('collect', values.ispb),
+    ispb: requireIspb('collect', values.ispb, icom),
+    icom,
     collectors: positiveInteger('collect', 'collectors', values.collectors, DEFAULT_COLLECTORS, MAX_COLLECTORS),
     baseUrl: baseUrl('collect', values['base-url']),
     multipart: values.multipart === true,
     out,
+    outDir,
     fsync: values.fsync === true,
     idleExit: values['idle-exit'] === undefined ? null : positiveInteger('collect', 'idle-exit', values['idle-exit'], 1, 1_000_000),
   };

@@ -1,30 +1,32 @@
 /**
- * `pix-stream collect`: N collectors drain one ISPB into an NDJSON file.
+ * `pix-stream collect`: N collectors drain one ISPB into a file (NDJSON, or
+ * with --icom one XML message per line), or with --icom --out-dir into one
+ * file per message.
  *
  * Runs until SIGINT/SIGTERM, --idle-exit, or a collector failing. Then every
  * collector stops following, and each one's newest Pull-Next is DELETEd: that
  * acknowledges the last batch (already written) and closes the stream, with
- * anything the server handed out after it going back to pending. So the file
- * holds exactly what was acknowledged. A second signal quits at once (open
- * streams then expire on the server, their unacknowledged batches redelivered).
+ * anything the server handed out after it going back to pending. So the
+ * output holds exactly what was acknowledged. A second signal quits at once
+ * (open streams then expire on the server, their unacknowledged batches
+ * redelivered).
  */
+import { DedupeWindow, type ChallengeMessage, type IcomMessage } from '../client/index.js';
 import type { CollectOptions } from './args.js';
-import { Collector, CollectorFailure, type PixMessage } from './collector.js';
-import { describeReply, pause, request } from './http.js';
-import { NdjsonSink } from './ndjson-sink.js';
+import { Collector, CollectorFailure } from './collector.js';
 import { formatCount, formatDuration, formatRate, LiveLine, RateMeter } from './progress.js';
+import { openSink } from './open-sink.js';
+import type { CliMessage, Sink } from './sink.js';
 
-type Outcome = 'closed' | 'gone' | 'failed';
-
-/** endToEndIds remembered for duplicate counting (about 100 bytes each; a JS Set holds at most 2^24). */
+/** Message ids remembered for duplicate counting (about 100 bytes each; a JS Set holds at most 2^24). */
 const MAX_TRACKED_IDS = 10_000_000;
 
 export async function collect(options: CollectOptions): Promise<number> {
-  let sink: NdjsonSink;
+  let sink: Sink<CliMessage>;
   try {
-    sink = await NdjsonSink.open(options.out, options.fsync);
+    sink = await openSink(options);
   } catch (err) {
-    process.stderr.write(`pix-stream: cannot open ${options.out}: ${(err as Error).message}\n`);
+    process.stderr.write(`pix-stream: cannot open ${options.outDir ?? options.out}: ${(err as Error).message}\n`);
     return 1;
   }
   const startedAt = Date.now();
@@ -36,7 +38,9 @@ export async function collect(options: CollectOptions): Promise<number> {
     stop.abort();
   };
 
-  const seen = new Set<string>();
+  // Duplicates: endToEndIds (challenge) or PI-ResourceIds (ICOM), in a window of the latest ids.
+  const seen = new DedupeWindow(MAX_TRACKED_IDS);
+  const idOf = (message: CliMessage) => (options.icom ? (message as IcomMessage).resourceId : (message as ChallengeMessage).endToEndId);
   let total = 0;
   let duplicates = 0;
   const rate = new RateMeter();
@@ -51,17 +55,21 @@ export async function collect(options: CollectOptions): Promise<number> {
   const context = {
     baseUrl: options.baseUrl,
     ispb: options.ispb,
-    accept: options.multipart ? 'multipart/json' : 'application/json',
+    icom: options.icom,
+    multipart: options.multipart,
     sink,
     stop: stop.signal,
     log: (message: string) => live.log(message),
-    onReply(_collector: Collector, messages: PixMessage[]) {
-      for (const message of messages) {
-        // endToEndId is the bank's idempotency key: a redelivery after a stream expired shows up here.
-        if (seen.has(message.endToEndId)) duplicates += 1;
-        else if (seen.size < MAX_TRACKED_IDS) seen.add(message.endToEndId);
-      }
-      total += messages.length;
+    select(messages: CliMessage[]) {
+      // The id is the bank's idempotency key: a redelivery after a stream expired shows up here.
+      // Counted on both faces; with --icom not written again (one file or line per PI-ResourceId).
+      const fresh = messages.filter((message) => !seen.has(idOf(message)));
+      duplicates += messages.length - fresh.length;
+      for (const message of fresh) seen.add(idOf(message));
+      return options.icom ? fresh : messages;
+    },
+    onReply(_collector: Collector, written: CliMessage[]) {
+      total += written.length;
       if (options.idleExit !== null && allIdle(collectors, options.idleExit)) {
         requestStop(`idle: ${options.idleExit} empty long poll(s) in a row on every collector`);
       }
@@ -93,7 +101,11 @@ export async function collect(options: CollectOptions): Promise<number> {
     ),
   );
 
-  const outcomes = await Promise.all(collectors.map((collector) => closeStream(options.baseUrl, collector, live)));
+  // Each collector closed its own stream as it stopped.
+  const outcomes = collectors.map((collector) => collector.outcome);
+  for (const collector of collectors) {
+    if (collector.outcome === 'already-ended') live.log(`collector ${collector.id}: its stream had already ended (410); its last batch may be delivered again`);
+  }
   live.stop();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
@@ -110,7 +122,7 @@ export async function collect(options: CollectOptions): Promise<number> {
   const lines = [
     `pix-stream collect: ISPB ${options.ispb}, ${stopReason}`,
     row('messages', formatCount(total)),
-    row('duplicates', formatCount(duplicates) + (seen.size >= MAX_TRACKED_IDS ? ` (among the first ${formatCount(MAX_TRACKED_IDS)} ids)` : '')),
+    row('duplicates', formatCount(duplicates) + (seen.count >= MAX_TRACKED_IDS ? ` (within the latest ${formatCount(MAX_TRACKED_IDS)} ids)` : '')),
     row('duration', formatDuration(durationMs)),
     row('rate', `${formatRate(total / Math.max(durationMs / 1000, 0.001))} msg/s`),
     row('streams', `${closed} closed${notClosed ? `, ${notClosed} not (see above)` : ''}`),
@@ -131,33 +143,6 @@ function allIdle(collectors: Collector[], n: number): boolean {
     streaming += 1;
   }
   return streaming > 0;
-}
-
-/** DELETE of the collector's newest Pull-Next: acknowledges its (written) batch, closes the stream. */
-async function closeStream(baseUrl: URL, collector: Collector, live: LiveLine): Promise<Outcome | null> {
-  if (!collector.pullNext) return null;
-  const url = new URL(collector.pullNext, baseUrl);
-  let problem = '';
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    try {
-      const reply = await request(url, { method: 'DELETE', timeoutMs: 10_000 });
-      if (reply.status === 200) return 'closed';
-      if (reply.status === 410) {
-        live.log(`collector ${collector.id}: its stream had already ended (410); its last batch may be delivered again`);
-        return 'gone';
-      }
-      problem = describeReply(reply);
-      if (reply.status < 500) break;
-    } catch (err) {
-      problem = (err as Error).message;
-    }
-    await pause(500 * attempt);
-  }
-  live.log(
-    `collector ${collector.id}: could not close its stream (${problem}); it expires on the server, ` +
-      'and its last batch (already written) will be delivered again',
-  );
-  return 'failed';
 }
 
 function row(label: string, value: string): string {

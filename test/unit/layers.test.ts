@@ -53,6 +53,16 @@ it('the engine and the data layer import no HTTP status or Express', () => {
   expect(offending).toEqual([]);
 });
 
+it('the client library (run in banks\' services) takes of the server only the multipart/mixed reader, and no npm package', () => {
+  const files = [...under('client/').map(([file]) => file), 'http/icom/multipart.ts'];
+  const offending = files.flatMap((file) => {
+    const relative = (graph.get(file) ?? []).filter((target) => !files.includes(target));
+    const packages = [...readFileSync(path.join(SRC, file), 'utf8').matchAll(/from '([^.'][^']*)'/g)].map((m) => m[1]!).filter((name) => !name.startsWith('node:'));
+    return [...relative, ...packages].map((target) => `${file} -> ${target}`);
+  });
+  expect(offending).toEqual([]);
+});
+
 it('has no import cycle', () => {
   const cycles: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();

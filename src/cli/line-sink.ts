@@ -1,42 +1,50 @@
 /**
- * Where collected messages go: one JSON object per line, appended to a file
- * (never truncated: a re-run adds to what an earlier run kept) or written to
- * stdout.
+ * Where collected messages go by default: one message per line (a JSON
+ * object, or an ICOM message's XML), appended to a file (never truncated: a
+ * re-run adds to what an earlier run kept) or written to stdout.
  *
  * `write` resolves only once the batch is handed to the operating system
- * (and, with fsync, on disk): the collector requests its next Pull-Next URI,
- * which acknowledges the batch, only after that. Writes are queued one after
+ * (and, with fsync, on disk): the collector asks for the next batch, which
+ * acknowledges this one, only after that. Writes are queued one after
  * another so batches of concurrent collectors never interleave.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import type { Sink } from './sink.js';
 
-export class NdjsonSink {
+export class LineSink<M> implements Sink<M> {
   private queue: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly file: FileHandle | null,
     private readonly fsync: boolean,
+    /** One message as one line, without its line end; throws for a message that cannot be one. */
+    private readonly toLine: (message: M) => string,
     readonly description: string,
   ) {}
 
   /** `target` is a path, or '-' for stdout. */
-  static async open(target: string, fsync: boolean): Promise<NdjsonSink> {
+  static async open<M>(target: string, fsync: boolean, toLine: (message: M) => string): Promise<LineSink<M>> {
     if (target === '-') {
       // A closed pipe (| head) fails the write's callback, which stops the run; without a
       // listener the same error would also crash the process before it closes its streams.
       process.stdout.on('error', () => undefined);
-      return new NdjsonSink(null, false, 'stdout');
+      return new LineSink(null, false, toLine, 'stdout');
     }
-    return new NdjsonSink(await open(target, 'a'), fsync, target);
+    return new LineSink(await open(target, 'a'), fsync, toLine, target);
   }
 
   get toStdout(): boolean {
     return this.file === null;
   }
 
-  write(messages: unknown[]): Promise<void> {
+  write(messages: M[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
-    const text = messages.map((message) => `${JSON.stringify(message)}\n`).join('');
+    let text: string;
+    try {
+      text = messages.map((message) => `${this.toLine(message)}\n`).join('');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const done = this.queue.then(() => this.append(text));
     this.queue = done.catch(() => undefined); // one failed write must not wedge the queue
     return done;
