@@ -1,9 +1,8 @@
 /**
- * The client library (src/client) on the ICOM face. The face itself is not in
- * this branch yet, so the client is tested against servers that speak its
- * contract: a stub with canned messages (test/support/icom-stub.ts) and, for
- * single exchanges, scripted replies. The tests against the real face are at
- * the end, skipped until it lands.
+ * The client library (src/client) on the ICOM face: against servers that
+ * speak its contract with the faults a real network has (a stub with canned
+ * messages, test/support/icom-stub.ts, and scripted replies), and at the end
+ * against the real face.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -166,8 +165,7 @@ describe('ICOM contract, scripted replies', () => {
   });
 });
 
-// enabled when the ICOM face lands
-describe.skip('ICOM face, against the real API', () => {
+describe('ICOM face, against the real API', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ LONG_POLL_TIMEOUT_MS: '400' });
