@@ -10,6 +10,7 @@ import { GenerationService, type GenerationQueue } from './generation/service.js
 import { renderProblemJson } from './http/challenge/problem-json.js';
 import { streamRoutes } from './http/challenge/stream-routes.js';
 import { utilRoutes } from './http/challenge/util-routes.js';
+import { dashboardRoutes } from './http/dashboard/routes.js';
 import { BadRequest, NotFound } from './http/errors.js';
 import { methodNotAllowed } from './http/methods.js';
 import { problemHandler } from './http/problem.js';
@@ -19,6 +20,7 @@ import type { Metrics } from './lib/metrics.js';
 import { renderDocsPage } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/document.js';
 import type { LongPoll } from './stream/long-poll.js';
+import { DashboardReader } from './stream/dashboard.js';
 import { StreamService, type StreamSettings } from './stream/service.js';
 
 export interface AppDeps {
@@ -73,6 +75,7 @@ export function createApp({ db, longPoll, generationQueue, models, metrics, logg
   const generation = new GenerationService(db, models.GenerationJob, generationQueue, metrics, settings.generateSyncMax);
   app.use(utilRoutes(generation, models, settings.maxCollectorsPerIspb));
   app.use(streamRoutes(new StreamService(db, longPoll, metrics, settings)));
+  app.use(dashboardRoutes(new DashboardReader(db), settings.maxCollectorsPerIspb));
 
   app.use((req) => {
     throw new NotFound(`No route for ${req.method} ${req.path}`);

@@ -71,7 +71,10 @@ WITH it AS (
   UPDATE iterations i SET acked_at = coalesce(i.acked_at, now()), next_id = (SELECT id FROM next_iteration)
     FROM go WHERE i.id = go.id
 ), touched AS (
-  UPDATE streams s SET last_seen_at = now(), expires_at = now() + s.idle_timeout FROM go WHERE s.id = go.stream_id
+  -- acked_messages: the dashboard's count (migrations/…-create-dashboard-counters.js), on a row this pull already writes.
+  UPDATE streams s SET last_seen_at = now(), expires_at = now() + s.idle_timeout,
+         acked_messages = s.acked_messages + CASE WHEN go.acked_at IS NULL THEN cardinality(go.message_ids) ELSE 0 END
+    FROM go WHERE s.id = go.stream_id
 ), bodies AS (
   SELECT ${MESSAGE_JSON_SQL} AS body, m.seq, m.delivery_count FROM delivered m
 )
