@@ -8,7 +8,7 @@
  *
  *   npm run build && node dist/bench/dashboard-cost.js
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import puppeteer from 'puppeteer-core';
@@ -67,10 +67,11 @@ async function screenshot(client: HttpClient, apiUrl: string): Promise<void> {
   if (!existsSync(CHROMIUM)) return progress(`no ${CHROMIUM}: no screenshot`);
   const ispbs = [randomIspb(), randomIspb(), randomIspb()];
   for (const [i, ispb] of ispbs.entries()) await seed(client, ispb, 30_000 * (i + 1));
+  const profile = path.join(projectRoot, '.data', `chromium-${process.pid}`);
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${path.join(projectRoot, '.data', `chromium-${process.pid}`)}`],
+      '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
   });
   try {
     const page = await browser.newPage();
@@ -87,6 +88,7 @@ async function screenshot(client: HttpClient, apiUrl: string): Promise<void> {
     progress(`screenshot: ${file}`);
   } finally {
     await browser.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 

@@ -72,7 +72,7 @@
       width: container.clientWidth || 480,
       height: 220,
       scales: { x: { time: true } },
-      axes: [{}, { size: 60 }],
+      axes: [{}, { size: 80 }], // room for '250,000' (ms)
       series: [{}, ...lines.map((row, i) => ({ label: row.ispb, stroke: COLORS[i % COLORS.length], width: 2 }))],
     };
     charts[id] = { labels, plot: new uPlot(options, values, container) };
