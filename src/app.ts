@@ -13,6 +13,7 @@ import { icomInboundRoutes } from './http/icom/inbound-routes.js';
 import { icomStreamRoutes } from './http/icom/stream-routes.js';
 import { streamRoutes } from './http/challenge/stream-routes.js';
 import { utilRoutes } from './http/challenge/util-routes.js';
+import { dashboardRoutes } from './http/dashboard/routes.js';
 import { BadRequest, NotFound } from './http/errors.js';
 import { methodNotAllowed } from './http/methods.js';
 import { problemHandler, type ProblemRenderer } from './http/problem.js';
@@ -23,6 +24,7 @@ import { renderDocsPage } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/document.js';
 import { InboundService } from './inbound/service.js';
 import type { LongPoll } from './stream/long-poll.js';
+import { DashboardReader } from './stream/dashboard.js';
 import { StreamService, type StreamSettings } from './stream/service.js';
 
 export interface AppDeps {
@@ -87,6 +89,7 @@ export function createApp({ db, longPoll, generationQueue, models, metrics, logg
   app.use(streamRoutes(streams));
   app.use(icomStreamRoutes(streams));
   app.use(icomInboundRoutes(new InboundService(db)));
+  app.use(dashboardRoutes(new DashboardReader(db), settings.maxCollectorsPerIspb));
 
   app.use((req) => {
     throw new NotFound(`No route for ${req.method} ${req.path}`);

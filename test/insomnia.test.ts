@@ -295,6 +295,10 @@ describe('insomnia_routes.json, executed', () => {
     expect(job.body).toMatchObject({ id: vars.job_id, ispb: vars.ispb, total: 150_000 });
     expect(['queued', 'running', 'completed']).toContain((job.body as { state: string }).state);
 
+    const dashboard = await step('req_dashboard_data', [200]);
+    expect(dashboard.body).toMatchObject({ collectorLimit: expect.any(Number), ispbs: expect.any(Array), jobs: expect.any(Array) });
+    expect((await step('req_dashboard_page', [200])).text).toContain('/dashboard/assets/dashboard.js');
+
     expect((await step('req_health', [200])).status).toBe(200);
     expect((await step('req_ready', [200])).status).toBe(200);
     const metrics = await step('req_metrics', [200]);

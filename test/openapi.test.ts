@@ -107,8 +107,10 @@ it('every status of every operation, as the app answers it, matches the document
   await check('delete', `/api/pix/${ispb}/stream/stop`);
   await check('put', `/api/pix/${ispb}/stream/stop`);
   await check('get', '/api/pix/abc/stream/start');
-  for (const path of ['/health', '/ready', '/metrics', '/openapi.json', '/docs']) await check('get', path);
-  expect(seen).toHaveLength(26);
+  await check('get', `/api/util/dashboard?ispb=${ispb}`);
+  await check('get', '/api/util/dashboard?ispb=1234,abc'); // 400
+  for (const path of ['/health', '/ready', '/metrics', '/openapi.json', '/docs', '/dashboard', '/api/util/dashboard']) await check('get', path);
+  expect(seen).toHaveLength(30);
 });
 
 it('the collector helper rejects a response the document does not allow', () => {

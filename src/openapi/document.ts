@@ -119,6 +119,21 @@ export const openApiDocument = {
         responses: { '200': { description: 'The ISPB', content: json('IspbState') }, '400': badRequest, '503': unavailable },
       },
     },
+    '/api/util/dashboard': {
+      get: {
+        summary: 'What the dashboard page shows: per ISPB pending, in-flight and acknowledged messages, open streams against the limit, deliveries and latency per 5 s over 5 minutes; generation jobs (read-only, at most 1 s old)',
+        parameters: [
+          {
+            name: 'ispb',
+            in: 'query',
+            required: false,
+            description: 'Comma-separated ISPBs (up to 20) to show whatever their activity; the busiest others follow',
+            schema: { type: 'string', pattern: '^[0-9]{8}(,[0-9]{8})*$' },
+          },
+        ],
+        responses: { '200': { description: 'The dashboard', content: json('Dashboard') }, '400': problem('Malformed ispb list'), '503': unavailable },
+      },
+    },
     '/api/pix/{ispb}/stream/start': {
       head: headRefused,
       get: {
@@ -245,6 +260,9 @@ export const openApiDocument = {
       get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } },
     },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } },
+    '/dashboard': {
+      get: { summary: 'The live dashboard page (polls /api/util/dashboard every 2 s)', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } },
+    },
     '/docs': { get: { summary: 'A readable page of this document', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } },
   },
   components: { schemas },

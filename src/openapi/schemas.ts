@@ -2,6 +2,17 @@
 
 const digits = (min: number, max: number) => ({ type: 'string', pattern: `^[0-9]{${min},${max}}$` });
 
+const messageCounts = {
+  type: 'object',
+  required: ['pending', 'inFlight', 'acknowledged'],
+  additionalProperties: false,
+  properties: {
+    pending: { type: 'integer', minimum: 0 },
+    inFlight: { type: 'integer', minimum: 0, description: 'delivered in a batch not yet acknowledged' },
+    acknowledged: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
 export const schemas = {
   Party: {
     type: 'object',
@@ -94,16 +105,7 @@ export const schemas = {
     additionalProperties: false,
     properties: {
       ispb: digits(8, 8),
-      messages: {
-        type: 'object',
-        required: ['pending', 'inFlight', 'acknowledged'],
-        additionalProperties: false,
-        properties: {
-          pending: { type: 'integer', minimum: 0 },
-          inFlight: { type: 'integer', minimum: 0, description: 'delivered in a batch not yet acknowledged' },
-          acknowledged: { type: 'integer', minimum: 0 },
-        },
-      },
+      messages: messageCounts,
       streams: {
         type: 'object',
         required: ['open', 'limit', 'list'],
@@ -127,6 +129,61 @@ export const schemas = {
           },
         },
       },
+    },
+  },
+  Dashboard: {
+    type: 'object',
+    required: ['generatedAt', 'collectorLimit', 'bucketSeconds', 'buckets', 'ispbs', 'jobs'],
+    additionalProperties: false,
+    properties: {
+      generatedAt: { type: 'string', format: 'date-time', description: 'when these figures were read (shared by every dashboard for 1 s)' },
+      collectorLimit: { type: 'integer', minimum: 1, description: 'MAX_COLLECTORS_PER_ISPB' },
+      bucketSeconds: { type: 'integer', minimum: 1 },
+      buckets: { type: 'array', items: { type: 'integer' }, description: 'start of each chart point, seconds since the epoch, oldest first; the series below align with it' },
+      ispbs: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['ispb', 'messages', 'streams', 'deliveries'],
+          additionalProperties: false,
+          properties: {
+            ispb: digits(8, 8),
+            messages: messageCounts,
+            streams: {
+              type: 'object',
+              required: ['open', 'limit'],
+              additionalProperties: false,
+              properties: { open: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1 } },
+            },
+            deliveries: {
+              type: 'object',
+              required: ['perSecond', 'latencyP50Ms', 'latencyP95Ms'],
+              additionalProperties: false,
+              properties: {
+                perSecond: { type: 'array', items: { type: 'number', minimum: 0 }, description: 'messages delivered per second in each bucket' },
+                latencyP50Ms: { type: 'array', items: { type: ['number', 'null'] }, description: 'post→delivery latency of sampled batches, null where none' },
+                latencyP95Ms: { type: 'array', items: { type: ['number', 'null'] } },
+              },
+            },
+          },
+        },
+      },
+      jobs: { type: 'array', items: { $ref: '#/components/schemas/DashboardJob' } },
+    },
+  },
+  DashboardJob: {
+    type: 'object',
+    required: ['id', 'ispb', 'total', 'created', 'state', 'error', 'createdAt', 'updatedAt'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      ispb: digits(8, 8),
+      total: { type: 'integer' },
+      created: { type: 'integer', minimum: 0 },
+      state: { type: 'string', enum: ['queued', 'running', 'completed', 'failed'] },
+      error: { type: ['string', 'null'] },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
     },
   },
   Status: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } },

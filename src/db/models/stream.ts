@@ -15,6 +15,8 @@ export class Stream extends Model<InferAttributes<Stream>, InferCreationAttribut
   declare idleTimeout: string;
   declare expiresAt: Date;
   declare closedAt: CreationOptional<Date | null>;
+  /** Messages this stream acknowledged so far (the dashboard's count; see migrations/…-create-dashboard-counters.js). */
+  declare ackedMessages: CreationOptional<number>;
 }
 
 export function defineStream(sequelize: Sequelize) {
@@ -29,6 +31,7 @@ export function defineStream(sequelize: Sequelize) {
       idleTimeout: { type: 'INTERVAL', allowNull: false },
       expiresAt: { type: DataTypes.DATE, allowNull: false },
       closedAt: { type: DataTypes.DATE, allowNull: true },
+      ackedMessages: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
     },
     { sequelize, tableName: 'streams', modelName: 'Stream' },
   );

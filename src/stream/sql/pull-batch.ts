@@ -82,7 +82,10 @@ WITH it AS (
   UPDATE iterations i SET acked_at = coalesce(i.acked_at, now()), next_id = (SELECT id FROM next_iteration)
     FROM go WHERE i.id = go.id
 ), touched AS (
-  UPDATE streams s SET last_seen_at = now(), expires_at = now() + s.idle_timeout FROM go WHERE s.id = go.stream_id
+  -- acked_messages: the dashboard's count (migrations/…-create-dashboard-counters.js), on a row this pull already writes.
+  UPDATE streams s SET last_seen_at = now(), expires_at = now() + s.idle_timeout,
+         acked_messages = s.acked_messages + CASE WHEN go.acked_at IS NULL THEN cardinality(go.message_ids) ELSE 0 END
+    FROM go WHERE s.id = go.stream_id
 )
 SELECT it.ispb, it.status, it.face, it.stream_id, it.next_id,
        (SELECT count(*) FROM next_iteration)::int AS answered,

@@ -1,0 +1,58 @@
+/**
+ * Where every ISPB's messages stand, for the dashboard, without counting
+ * messages: the counts kept by migrations/…-create-dashboard-counters.js plus
+ * what the open streams hold. Cost grows with ISPBs and open streams, not with
+ * messages: 3 ISPBs over 2,000,000 messages read in 0.2 ms, where counting
+ * pending rows took 350-1,500 ms (numbers in that migration).
+ */
+import type { Queryable } from '../../db/database.js';
+
+export interface IspbCounts {
+  ispb: string;
+  pending: number;
+  inFlight: number;
+  acknowledged: number;
+  openStreams: number;
+}
+
+// Per open stream: its own acknowledged count and its one unacknowledged batch
+// (only a stream's newest iteration can be unacknowledged), found through the
+// partial indexes streams_open_by_ispb and iterations_unacked_by_stream.
+const COUNTS_SQL = `
+WITH open_streams AS (
+  SELECT s.ispb, count(*)::int AS open, sum(s.acked_messages) AS acked,
+         sum((SELECT coalesce(sum(cardinality(i.message_ids)), 0) FROM iterations i
+               WHERE i.stream_id = s.id AND i.acked_at IS NULL)) AS in_flight
+    FROM streams s
+   WHERE s.status = 'open'
+   GROUP BY s.ispb
+)
+SELECT coalesce(c.ispb, o.ispb) AS ispb,
+       coalesce(c.messages, 0) AS messages,
+       coalesce(c.acknowledged, 0) + coalesce(o.acked, 0) AS acknowledged,
+       coalesce(o.in_flight, 0) AS in_flight,
+       coalesce(o.open, 0) AS open
+  FROM ispb_message_counts c FULL JOIN open_streams o ON o.ispb = c.ispb`;
+
+interface CountsRow {
+  ispb: string;
+  messages: string;
+  acknowledged: string;
+  in_flight: string;
+  open: number;
+}
+
+export async function readIspbCounts(db: Queryable): Promise<IspbCounts[]> {
+  const { rows } = await db.query<CountsRow>(COUNTS_SQL);
+  return rows.map((row) => {
+    const acknowledged = Number(row.acknowledged);
+    const inFlight = Number(row.in_flight);
+    return {
+      ispb: row.ispb,
+      pending: Number(row.messages) - acknowledged - inFlight,
+      inFlight,
+      acknowledged,
+      openStreams: row.open,
+    };
+  });
+}
