@@ -10,7 +10,7 @@
  * than the whole window. The bucket in progress is left out of the charts.
  */
 import type { Queryable } from '../db/database.js';
-import { readIspbCounts, type IspbCounts } from './sql/dashboard-counts.js';
+import { foldIspbCounts, readIspbCounts, type IspbCounts } from './sql/dashboard-counts.js';
 import { readDeliveries, type DeliveryBucket } from './sql/dashboard-deliveries.js';
 import { readRecentJobs, type JobProgress } from './sql/dashboard-jobs.js';
 
@@ -69,6 +69,7 @@ export class DashboardReader {
     const windowStartS = currentS - windowS;
     // One after the other, not in parallel: the reads take one pool connection, never three.
     await this.readNewBuckets(windowStartS, currentS);
+    await foldIspbCounts(this.db);
     const ispbs = await readIspbCounts(this.db);
     const jobs = await readRecentJobs(this.db, windowS, jobsLimit);
     const bucketStartsS: number[] = [];

@@ -39,6 +39,9 @@ it.each([
   ['lib/', ['http/', 'stream/', 'generation/', 'db/', 'jobs/', 'cli/']],
   ['jobs/', ['http/', 'cli/', 'app.ts']],
   ['http/', ['db/database.ts', 'jobs/', 'cli/', 'server.ts']],
+  ['inbound/', ['http/', 'generation/', 'jobs/', 'cli/', 'openapi/', 'app.ts', 'server.ts']],
+  // ISO 20022 is pure: text in, text out, for the server, the CLI and the tests alike.
+  ['iso20022/', ['http/', 'stream/', 'inbound/', 'generation/', 'db/', 'jobs/', 'cli/', 'client/', 'lib/', 'app.ts', 'server.ts']],
 ])('%s imports none of %j', (layer, forbidden) => {
   const offending = under(layer).flatMap(([file, targets]) =>
     targets.filter((target) => forbidden.some((prefix) => target.startsWith(prefix))).map((target) => `${file} -> ${target}`),
@@ -47,7 +50,7 @@ it.each([
 });
 
 it('the engine and the data layer import no HTTP status or Express', () => {
-  const offending = [...under('stream/'), ...under('db/'), ...under('generation/')]
+  const offending = [...under('stream/'), ...under('db/'), ...under('generation/'), ...under('inbound/')]
     .filter(([file]) => /\b(express|STATUS_CODES|statusCode)\b/.test(readFileSync(path.join(SRC, file), 'utf8')))
     .map(([file]) => file);
   expect(offending).toEqual([]);

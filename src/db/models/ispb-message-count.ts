@@ -1,10 +1,12 @@
 import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type CreationOptional, type Sequelize } from 'sequelize';
 
 /**
- * Per-ISPB counts kept by triggers and by ending streams, so the dashboard never
- * counts messages (see migrations/…-create-dashboard-counters.js for why and what each holds).
+ * A ledger of per-ISPB counts appended by triggers and by ending streams, so the
+ * dashboard never counts messages (see migrations/…-create-dashboard-counters.js
+ * for why and what each holds); an ISPB's count is the sum of its rows.
  */
 export class IspbMessageCount extends Model<InferAttributes<IspbMessageCount>, InferCreationAttributes<IspbMessageCount>> {
+  declare id: CreationOptional<number>;
   declare ispb: string;
   /** Rows of this ISPB in `messages`. */
   declare messages: CreationOptional<number>;
@@ -15,7 +17,8 @@ export class IspbMessageCount extends Model<InferAttributes<IspbMessageCount>, I
 export function defineIspbMessageCount(sequelize: Sequelize) {
   return IspbMessageCount.init(
     {
-      ispb: { type: DataTypes.CHAR(8), primaryKey: true },
+      id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
+      ispb: { type: DataTypes.CHAR(8), allowNull: false },
       messages: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
       acknowledged: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
     },

@@ -19,7 +19,9 @@ export interface IspbCounts {
 // (only a stream's newest iteration can be unacknowledged), found through the
 // partial indexes streams_open_by_ispb and iterations_unacked_by_stream.
 const COUNTS_SQL = `
-WITH open_streams AS (
+WITH ledger AS (
+  SELECT ispb, sum(messages) AS messages, sum(acknowledged) AS acknowledged FROM ispb_message_counts GROUP BY ispb
+), open_streams AS (
   SELECT s.ispb, count(*)::int AS open, sum(s.acked_messages) AS acked,
          sum((SELECT coalesce(sum(cardinality(i.message_ids)), 0) FROM iterations i
                WHERE i.stream_id = s.id AND i.acked_at IS NULL)) AS in_flight
@@ -32,7 +34,22 @@ SELECT coalesce(c.ispb, o.ispb) AS ispb,
        coalesce(c.acknowledged, 0) + coalesce(o.acked, 0) AS acknowledged,
        coalesce(o.in_flight, 0) AS in_flight,
        coalesce(o.open, 0) AS open
-  FROM ispb_message_counts c FULL JOIN open_streams o ON o.ispb = c.ispb`;
+  FROM ledger c FULL JOIN open_streams o ON o.ispb = c.ispb`;
+
+/**
+ * Folds the ledger into one row per ISPB, so it stays as small as the number
+ * of ISPBs. Rows appended meanwhile are not touched; a fold racing another
+ * waits for its row locks and then finds those rows gone, so nothing is
+ * counted twice.
+ */
+const FOLD_SQL = `
+WITH gone AS (DELETE FROM ispb_message_counts RETURNING ispb, messages, acknowledged)
+INSERT INTO ispb_message_counts (ispb, messages, acknowledged)
+SELECT ispb, sum(messages), sum(acknowledged) FROM gone GROUP BY ispb`;
+
+export async function foldIspbCounts(db: Queryable): Promise<void> {
+  await db.query(FOLD_SQL);
+}
 
 interface CountsRow {
   ispb: string;

@@ -31,10 +31,9 @@ async function endLockedStreams(db: Queryable, streamIds: number[], status: 'clo
         WHERE id = ANY ($1::bigint[]) AND status = 'open'
        RETURNING id, ispb, acked_messages
      ), folded AS (
-       -- An ended stream's acknowledged count moves to its ISPB's (the dashboard sums open streams only).
-       INSERT INTO ispb_message_counts AS c (ispb, acknowledged)
-       SELECT ispb, sum(acked_messages) FROM ended GROUP BY ispb ORDER BY ispb
-       ON CONFLICT (ispb) DO UPDATE SET acknowledged = c.acknowledged + excluded.acknowledged
+       -- An ended stream's acknowledged count moves to its ISPB's ledger (the dashboard sums open streams only).
+       INSERT INTO ispb_message_counts (ispb, acknowledged)
+       SELECT ispb, sum(acked_messages) FROM ended GROUP BY ispb
      ), released AS (
        UPDATE messages m SET iteration_id = NULL
          FROM iterations i
