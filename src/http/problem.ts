@@ -8,6 +8,7 @@ import type { ErrorRequestHandler } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DatabaseUnavailable } from '../db/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { TrafficLimit } from '../limits/errors.js';
 import { BatchAcknowledged, CollectorLimit, StreamEnded, UnknownIteration } from '../stream/errors.js';
 import { HttpError } from './errors.js';
 
@@ -30,6 +31,7 @@ const DOMAIN_STATUS: [DomainErrorClass, number, ((err: never) => Record<string, 
   [StreamEnded, 410],
   [BatchAcknowledged, 410],
   [CollectorLimit, 429, (err: CollectorLimit) => ({ 'Retry-After': String(err.retryAfterS) })],
+  [TrafficLimit, 429, (err: TrafficLimit) => ({ 'Retry-After': String(err.retryAfterS) })],
   [DatabaseUnavailable, 503, (err: DatabaseUnavailable) => ({ 'Retry-After': String(err.retryAfterS) })],
 ];
 

@@ -3,6 +3,7 @@ import { defineClient } from './client.js';
 import { defineGenerationJob } from './generation-job.js';
 import { defineIteration } from './iteration.js';
 import { defineMessage } from './message.js';
+import { defineParticipantBucket } from './participant-bucket.js';
 import { defineStream } from './stream.js';
 
 export function defineModels(sequelize: Sequelize) {
@@ -11,12 +12,13 @@ export function defineModels(sequelize: Sequelize) {
   const Iteration = defineIteration(sequelize);
   const Message = defineMessage(sequelize);
   const GenerationJob = defineGenerationJob(sequelize);
+  const ParticipantBucket = defineParticipantBucket(sequelize);
   Message.belongsTo(Client, { as: 'payer', foreignKey: 'payerId' });
   Message.belongsTo(Client, { as: 'receiver', foreignKey: 'receiverId' });
   Message.belongsTo(Iteration, { foreignKey: 'iterationId' });
   Iteration.belongsTo(Stream, { foreignKey: 'streamId' });
   Stream.hasMany(Iteration, { foreignKey: 'streamId' });
-  return { Client, Stream, Iteration, Message, GenerationJob };
+  return { Client, Stream, Iteration, Message, GenerationJob, ParticipantBucket };
 }
 
 export type Models = ReturnType<typeof defineModels>;
