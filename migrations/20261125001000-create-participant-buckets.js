@@ -10,7 +10,9 @@
  * - UNLOGGED: a bucket is worth nothing after a crash, and a table without WAL
  *   commits without waiting for a flush to disk. The row lock that orders one
  *   participant's requests is therefore held for the statement alone, never
- *   across an fsync (bench/token-bucket.ts measures both; see the README).
+ *   across an fsync. bench/token-bucket.ts, every call on one participant,
+ *   fsync on: 5,700 charges/s unlogged, 554/s logged — a logged table could
+ *   not even carry the default refill of 750/s.
  *   After a crash, or on a promoted standby, the table starts empty: every
  *   participant gets a full bucket, which is what a restart should do.
  * - fillfactor 50: every request rewrites its row. The primary key is never
