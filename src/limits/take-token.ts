@@ -16,7 +16,7 @@
  * Two first requests race on the primary key; the loser's insert turns into
  * the update, never a unique violation. The clock is read after the lock
  * (clock_timestamp(), not now(): now() is the statement's start, before the
- * wait, and would count the wait twice or backwards).
+ * wait, so it can be earlier than the time the previous holder wrote).
  *
  * Why queueing is cheap: the lock is held for one primary-key update in place
  * (a HOT update, fillfactor 50), and the table is UNLOGGED, so the commit that
