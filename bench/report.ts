@@ -10,6 +10,7 @@ import type { GenerationRate } from './generation-rate.js';
 import type { Environment } from './harness.js';
 import { IDLE_NOISE_TX_PER_S, type IdleCostResult } from './idle-cost.js';
 import { round } from './stats.js';
+import type { TokenBucketResult } from './token-bucket.js';
 
 export interface Results {
   generation?: GenerationRate;
@@ -20,6 +21,7 @@ export interface Results {
   claimLatency?: ClaimLatencyResult;
   ceiling?: CeilingResult;
   drainToCeilingRatio?: number;
+  tokenBucket?: TokenBucketResult;
 }
 
 export interface Row {
@@ -69,6 +71,13 @@ export function rows(r: Results, errors: Record<string, string>): Row[] {
   const ref = k?.asyncCommitReference;
   if (ref) out.push({ figure: '  same, synchronous_commit=off (ref.)', value: `${fmt(ref.messagesPerSecond)} msg/s (${fmt(ref.transactionsPerSecond)} pulls/s)${deadlocked(ref.deadlocks)}`, target: '' });
   out.push({ figure: 'multipart drain / ceiling', value: r.drainToCeilingRatio !== undefined ? `${round(r.drainToCeilingRatio * 100)} %` : na, target: '>= 50 %', pass: r.drainToCeilingRatio !== undefined ? r.drainToCeilingRatio >= 0.5 : undefined });
+  const b = r.tokenBucket;
+  const bucket = (run: TokenBucketResult['spread'] | undefined) => (run ? `${lat(run.latency)}; ${fmt(run.callsPerSecond)} calls/s` : na);
+  out.push({ figure: `SELECT 1 round trip, ${b?.connections ?? 6} conns (ref.)`, value: bucket(b?.roundTrip), target: '' });
+  out.push({ figure: `ICOM token, ${b?.participants ?? 800} participants`, value: bucket(b?.spread), target: '' });
+  out.push({ figure: '  one hot participant (row lock)', value: bucket(b?.hot), target: '' });
+  out.push({ figure: '  refused (empty bucket)', value: b ? `${bucket(b.refused)}; ${fmt(b.refused.taken)} taken` : na, target: '' });
+  out.push({ figure: '  hot, logged table (ref.)', value: bucket(b?.hotLogged), target: '' });
   for (const [step, message] of Object.entries(errors)) out.push({ figure: `ERROR in ${step}`, value: message.slice(0, 120), target: '', pass: false });
   return out;
 }

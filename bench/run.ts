@@ -10,7 +10,8 @@
  *  5 idle cost of waiting long polls                  (idle-cost.ts)
  *  6 claim latency, empty vs 2M delivered rows         (claim-latency.ts)
  *  7 database ceiling without HTTP                     (db-ceiling.ts)
- *  8 table and JSON                                    (report.ts)
+ *  8 ICOM token bucket statement, per call             (token-bucket.ts)
+ *  9 table and JSON                                    (report.ts)
  *
  * Exit status: 0 when every step ran and every exactly-once check held (a
  * missed performance target is a FAIL in the table, not an error); 1 otherwise.
@@ -30,6 +31,7 @@ import { HttpClient } from './http-client.js';
 import { measureIdleCost } from './idle-cost.js';
 import { cpuLines, printTable, rows, writeJson, type Results } from './report.js';
 import { progress, round } from './stats.js';
+import { measureTokenBucket } from './token-bucket.js';
 
 /** One fresh ISPB per step, so no step sees another's messages or streams. */
 const ISPB = {
@@ -112,6 +114,7 @@ async function main(): Promise<number> {
     results.idleCost = await step('idle', () => measureIdleCost(http, harness, ISPB.idle));
     results.claimLatency = await step('claim', () => measureClaimLatency(http, harness.databaseUrl, ISPB.claim));
     results.ceiling = await step('ceiling', () => measureCeiling(http, harness.databaseUrl, ISPB.ceiling));
+    results.tokenBucket = await step('bucket', () => measureTokenBucket(harness.databaseUrl));
     if (results.drainMultipart && results.ceiling) {
       results.drainToCeilingRatio = round(results.drainMultipart.messagesPerSecond / results.ceiling.messagesPerSecond, 3);
     }

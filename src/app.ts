@@ -11,6 +11,7 @@ import { renderProblemJson } from './http/challenge/problem-json.js';
 import { renderProblemXmlAnswer } from './http/icom/problem-xml.js';
 import { icomInboundRoutes } from './http/icom/inbound-routes.js';
 import { icomStreamRoutes } from './http/icom/stream-routes.js';
+import { icomTrafficLimit } from './http/icom/traffic-limit.js';
 import { streamRoutes } from './http/challenge/stream-routes.js';
 import { utilRoutes } from './http/challenge/util-routes.js';
 import { dashboardRoutes } from './http/dashboard/routes.js';
@@ -20,6 +21,7 @@ import { problemHandler, type ProblemRenderer } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import type { Logger } from './lib/logger.js';
 import type { Metrics } from './lib/metrics.js';
+import { TrafficLimiter, type BucketSize } from './limits/traffic-limit.js';
 import { renderDocsPage } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/document.js';
 import { InboundService } from './inbound/service.js';
@@ -34,7 +36,8 @@ export interface AppDeps {
   models: Models;
   metrics: Metrics;
   logger: Logger;
-  settings: StreamSettings & { generateSyncMax: number };
+  /** `icomBucket` undefined: the ICOM face has no traffic limit. */
+  settings: StreamSettings & { generateSyncMax: number; icomBucket: BucketSize | undefined };
 }
 
 /** Errors under /api/v1 (the ICOM face) are problem+xml; everywhere else problem+json. */
@@ -87,6 +90,8 @@ export function createApp({ db, longPoll, generationQueue, models, metrics, logg
   app.use(utilRoutes(generation, models, settings.maxCollectorsPerIspb));
   const streams = new StreamService(db, longPoll, metrics, settings);
   app.use(streamRoutes(streams));
+  // Before the ICOM routes: a refused request does none of their work. Off (either ICOM_BUCKET_* 0): not mounted at all.
+  if (settings.icomBucket) app.use(icomTrafficLimit(new TrafficLimiter(db, settings.icomBucket, metrics)));
   app.use(icomStreamRoutes(streams));
   app.use(icomInboundRoutes(new InboundService(db)));
   app.use(dashboardRoutes(new DashboardReader(db), settings.maxCollectorsPerIspb));

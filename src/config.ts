@@ -19,6 +19,20 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
   readonly http: HttpLimits;
+  /** The ICOM face's traffic limit per participant; undefined when either key is 0 (no limit). */
+  readonly icomBucket: IcomBucket | undefined;
+}
+
+/**
+ * A token bucket per participant on /api/v1/... (http/icom/traffic-limit.ts).
+ * The defaults are the figures of ICOM's manual: 3,750 tokens, 750 more each
+ * second. Each request costs one token (the real interface counts requests).
+ */
+export interface IcomBucket {
+  /** Tokens a full bucket holds: the largest burst. */
+  readonly capacity: number;
+  /** Tokens added per second, up to the capacity: the sustained rate. */
+  readonly refillPerS: number;
 }
 
 /** Limits of the HTTP server, sized for long polls on one side and hostile clients on the other. */
@@ -72,6 +86,13 @@ function postgresUrl(env: Env, key: string): string | undefined {
   return raw;
 }
 
+/** Either key at 0 turns the limit off; both are checked either way, so a typo still stops the start. */
+function icomBucket(env: Env): IcomBucket | undefined {
+  const capacity = integer(env, 'ICOM_BUCKET_CAPACITY', 3750, 0, 1_000_000);
+  const refillPerS = integer(env, 'ICOM_BUCKET_REFILL_PER_S', 750, 0, 1_000_000);
+  return capacity === 0 || refillPerS === 0 ? undefined : Object.freeze({ capacity, refillPerS });
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -96,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 4096, 1, 1_000_000),
       maxHeaderBytes: integer(env, 'HTTP_MAX_HEADER_BYTES', 16_384, 1024, 1_048_576),
     }),
+    icomBucket: icomBucket(env),
   };
   // A collector in a long poll is not idle: expiring it mid-wait would take its batch away.
   if (config.streamIdleTimeoutS * 1000 <= config.longPollTimeoutMs) {

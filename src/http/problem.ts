@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import { DatabaseUnavailable } from '../db/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { RejectedMessage } from '../inbound/errors.js';
+import { TrafficLimit } from '../limits/errors.js';
 import { BatchAcknowledged, CollectorLimit, StreamEnded, UnknownIteration } from '../stream/errors.js';
 import { HttpError } from './errors.js';
 
@@ -32,6 +33,7 @@ const DOMAIN_STATUS: [DomainErrorClass, number | ((err: never) => number), ((err
   [StreamEnded, 410],
   [BatchAcknowledged, 410],
   [CollectorLimit, 429, (err: CollectorLimit) => ({ 'Retry-After': String(err.retryAfterS) })],
+  [TrafficLimit, 429, (err: TrafficLimit) => ({ 'Retry-After': String(err.retryAfterS) })],
   [DatabaseUnavailable, 503, (err: DatabaseUnavailable) => ({ 'Retry-After': String(err.retryAfterS) })],
 ];
 

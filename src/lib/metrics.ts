@@ -28,6 +28,8 @@ export function createMetrics(probes: DatabaseProbes) {
     messagesAcknowledged: new Counter({ name: 'pix_stream_messages_acknowledged_total', help: 'Messages acknowledged, by the face of the stream that acknowledged them', labelNames: ['face'] as const, registers }),
     streamsEnded: new Counter({ name: 'pix_stream_streams_ended_total', help: 'Streams ended, by how', labelNames: ['how'] as const, registers }),
     streamsRefused: new Counter({ name: 'pix_stream_streams_refused_total', help: 'Starts refused with 429: the ISPB was at its collector limit, by the face asking', labelNames: ['face'] as const, registers }),
+    // No ISPB label: a label per participant would be ~900 series; the log line of each 429 names it.
+    icomRequestsRefused: new Counter({ name: 'pix_stream_icom_requests_refused_total', help: 'ICOM requests refused with 429: the participant’s token bucket was empty (ICOM_BUCKET_*)', registers }),
     // A read that fails sets NaN (unknown) instead of failing the whole scrape:
     // during an outage /metrics still answers, and pix_stream_database_up says why.
     openStreams: new Gauge({

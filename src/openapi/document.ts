@@ -70,6 +70,10 @@ const icomDelivered = {
   },
 };
 const icomUnavailable = { headers: retryAfter, ...problemXml('The database is unreachable') };
+/** Every ICOM operation a participant can be charged for (HEAD and OPTIONS are free: see src/http/icom/traffic-limit.ts). */
+const TRAFFIC_LIMIT =
+  'The participant is over its traffic limit: a token bucket per participant shared by every API process, ICOM_BUCKET_CAPACITY requests in a burst (default 3,750) refilled at ICOM_BUCKET_REFILL_PER_S (default 750/s), one token per request';
+const icomTrafficLimited = { headers: retryAfter, ...problemXml(TRAFFIC_LIMIT) };
 
 const delivered = {
   description: 'Messages: one as application/json, or up to 10 as a JSON array with Content-Type multipart/json',
@@ -197,7 +201,7 @@ export const openApiDocument = {
           '204': { description: 'Nothing arrived within the long poll', headers: piPullNext },
           '400': problemXml('Malformed ISPB'),
           '406': problemXml('Accept names neither application/xml nor multipart/mixed'),
-          '429': { headers: retryAfter, ...problemXml('The participant already has MAX_COLLECTORS_PER_ISPB open streams (both faces count)') },
+          '429': { headers: retryAfter, ...problemXml(`The participant already has MAX_COLLECTORS_PER_ISPB open streams (both faces count); or: ${TRAFFIC_LIMIT}`) },
           '503': icomUnavailable,
         },
       },
@@ -214,6 +218,7 @@ export const openApiDocument = {
           '404': problemXml('Unknown iteration, another participant’s, or one of a challenge-face stream'),
           '406': problemXml('Accept names neither application/xml nor multipart/mixed'),
           '410': problemXml('The stream is closed or expired, or this URI’s next batch was already acknowledged'),
+          '429': icomTrafficLimited,
           '503': icomUnavailable,
         },
       },
@@ -225,6 +230,7 @@ export const openApiDocument = {
           '400': problemXml('Malformed ISPB or iteration id'),
           '404': problemXml('Unknown iteration, another participant’s, or one of a challenge-face stream'),
           '410': problemXml('Already closed or expired'),
+          '429': icomTrafficLimited,
           '503': icomUnavailable,
         },
       },
@@ -250,6 +256,7 @@ export const openApiDocument = {
           '413': problemXml('Body over 1 MiB (after gzip) or a message over 64 KiB'),
           '415': problemXml('A media type other than application/xml or multipart/mixed, or a charset other than UTF-8'),
           '422': problemXml('A message breaks a rule (the detail names the part and the field): sender, receiver, amounts, EndToEndId taken, unknown original transfer'),
+          '429': icomTrafficLimited,
           '503': icomUnavailable,
         },
       },

@@ -14,9 +14,11 @@ describe('loadConfig', () => {
       streamIdleTimeoutS: 60,
       jobsEnabled: true,
       http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 4096, maxHeaderBytes: 16_384 },
+      icomBucket: { capacity: 3750, refillPerS: 750 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.http)).toBe(true);
+    expect(Object.isFrozen(config.icomBucket)).toBe(true);
   });
 
   it.each([
@@ -29,13 +31,25 @@ describe('loadConfig', () => {
     [{ STREAM_IDLE_TIMEOUT_S: '5', LONG_POLL_TIMEOUT_MS: '8000' }, /STREAM_IDLE_TIMEOUT_S .* must be longer than LONG_POLL_TIMEOUT_MS/],
     [{ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, /HTTP_REQUEST_TIMEOUT_MS .* must not be shorter than HTTP_HEADERS_TIMEOUT_MS/],
     [{ HTTP_MAX_CONNECTIONS: '0' }, /HTTP_MAX_CONNECTIONS must be between/],
+    [{ ICOM_BUCKET_CAPACITY: '-1' }, /ICOM_BUCKET_CAPACITY must be an integer/],
+    [{ ICOM_BUCKET_CAPACITY: '2000000' }, /ICOM_BUCKET_CAPACITY must be between 0 and 1000000/],
+    [{ ICOM_BUCKET_REFILL_PER_S: '7.5' }, /ICOM_BUCKET_REFILL_PER_S must be an integer/],
+    // Off does not skip the check: a typo in the other key still stops the start.
+    [{ ICOM_BUCKET_CAPACITY: '0', ICOM_BUCKET_REFILL_PER_S: 'fast' }, /ICOM_BUCKET_REFILL_PER_S must be an integer/],
   ])('%j is refused with a message naming the key', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it.each([
+    [{ ICOM_BUCKET_CAPACITY: '0' }],
+    [{ ICOM_BUCKET_REFILL_PER_S: '0' }],
+  ])('%j turns the ICOM traffic limit off', (env) => {
+    expect(loadConfig(env).icomBucket).toBeUndefined();
+  });
+
   it('takes the environment as given', () => {
-    const config = loadConfig({ PORT: '0', DATABASE_URL: 'postgres://u@h:5432/d', JOBS: 'off', HTTP_MAX_CONNECTIONS: '10' });
-    expect(config).toMatchObject({ port: 0, databaseUrl: 'postgres://u@h:5432/d', jobsEnabled: false, http: { maxConnections: 10 } });
+    const config = loadConfig({ PORT: '0', DATABASE_URL: 'postgres://u@h:5432/d', JOBS: 'off', HTTP_MAX_CONNECTIONS: '10', ICOM_BUCKET_CAPACITY: '20', ICOM_BUCKET_REFILL_PER_S: '10' });
+    expect(config).toMatchObject({ port: 0, databaseUrl: 'postgres://u@h:5432/d', jobsEnabled: false, http: { maxConnections: 10 }, icomBucket: { capacity: 20, refillPerS: 10 } });
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The import graph of src/ keeps its layers (no database needed): the HTTP
- * faces sit on the engine, the engine on the database; nothing below a face
- * imports HTTP, the database layer imports no feature, jobs only schedule, and
- * there is no import cycle anywhere.
+ * faces sit on the engine and the traffic limit, those on the database;
+ * nothing below a face imports HTTP, the database layer imports no feature,
+ * jobs only schedule, and there is no import cycle anywhere.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -34,7 +34,8 @@ const under = (prefix: string) => [...graph.entries()].filter(([file]) => file.s
 
 it.each([
   ['stream/', ['http/', 'generation/', 'jobs/', 'cli/', 'openapi/', 'app.ts', 'server.ts']],
-  ['db/', ['http/', 'stream/', 'generation/', 'jobs/', 'cli/', 'app.ts', 'server.ts']],
+  ['db/', ['http/', 'stream/', 'limits/', 'generation/', 'jobs/', 'cli/', 'app.ts', 'server.ts']],
+  ['limits/', ['http/', 'stream/', 'generation/', 'jobs/', 'cli/', 'openapi/', 'app.ts', 'server.ts']],
   ['generation/', ['http/', 'jobs/', 'cli/', 'app.ts', 'server.ts']],
   ['lib/', ['http/', 'stream/', 'generation/', 'db/', 'jobs/', 'cli/']],
   ['jobs/', ['http/', 'cli/', 'app.ts']],
@@ -49,8 +50,8 @@ it.each([
   expect(offending).toEqual([]);
 });
 
-it('the engine and the data layer import no HTTP status or Express', () => {
-  const offending = [...under('stream/'), ...under('db/'), ...under('generation/'), ...under('inbound/')]
+it('the engine, the limits and the data layer import no HTTP status or Express', () => {
+  const offending = [...under('stream/'), ...under('limits/'), ...under('db/'), ...under('generation/'), ...under('inbound/')]
     .filter(([file]) => /\b(express|STATUS_CODES|statusCode)\b/.test(readFileSync(path.join(SRC, file), 'utf8')))
     .map(([file]) => file);
   expect(offending).toEqual([]);

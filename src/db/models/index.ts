@@ -4,6 +4,7 @@ import { defineGenerationJob } from './generation-job.js';
 import { defineIspbMessageCount } from './ispb-message-count.js';
 import { defineIteration } from './iteration.js';
 import { defineMessage } from './message.js';
+import { defineParticipantBucket } from './participant-bucket.js';
 import { defineStream } from './stream.js';
 
 export function defineModels(sequelize: Sequelize) {
@@ -13,12 +14,13 @@ export function defineModels(sequelize: Sequelize) {
   const Message = defineMessage(sequelize);
   const GenerationJob = defineGenerationJob(sequelize);
   const IspbMessageCount = defineIspbMessageCount(sequelize);
+  const ParticipantBucket = defineParticipantBucket(sequelize);
   Message.belongsTo(Client, { as: 'payer', foreignKey: 'payerId' });
   Message.belongsTo(Client, { as: 'receiver', foreignKey: 'receiverId' });
   Message.belongsTo(Iteration, { foreignKey: 'iterationId' });
   Iteration.belongsTo(Stream, { foreignKey: 'streamId' });
   Stream.hasMany(Iteration, { foreignKey: 'streamId' });
-  return { Client, Stream, Iteration, Message, GenerationJob, IspbMessageCount };
+  return { Client, Stream, Iteration, Message, GenerationJob, IspbMessageCount, ParticipantBucket };
 }
 
 export type Models = ReturnType<typeof defineModels>;

@@ -14,8 +14,13 @@ export const ICOM_BATCH_SIZE = 10;
 
 const PARTICIPANT = /^[0-9A-Z]{8}$/;
 
+/** The face's one ISPB rule: the routes answer 400 outside it, and the traffic limit charges nothing outside it. */
+export function isParticipant(raw: string): boolean {
+  return PARTICIPANT.test(raw);
+}
+
 export function parseParticipant(raw: string): string {
-  if (!PARTICIPANT.test(raw)) throw new BadRequest(`ISPB must be 8 characters of 0-9 and A-Z, got "${truncate(raw)}"`);
+  if (!isParticipant(raw)) throw new BadRequest(`ISPB must be 8 characters of 0-9 and A-Z, got "${truncate(raw)}"`);
   return raw;
 }
 
