@@ -4,11 +4,13 @@
  * (server.ts); the socket-level edge is http/edge.ts.
  */
 import express from 'express';
+import type { TlsSettings } from './config.js';
 import type { Database } from './db/database.js';
 import type { Models } from './db/models/index.js';
 import { GenerationService, type GenerationQueue } from './generation/service.js';
 import { renderProblemJson } from './http/challenge/problem-json.js';
 import { renderProblemXmlAnswer } from './http/icom/problem-xml.js';
+import { participantGuard } from './http/icom/participant-guard.js';
 import { icomStreamRoutes } from './http/icom/stream-routes.js';
 import { streamRoutes } from './http/challenge/stream-routes.js';
 import { utilRoutes } from './http/challenge/util-routes.js';
@@ -30,7 +32,8 @@ export interface AppDeps {
   models: Models;
   metrics: Metrics;
   logger: Logger;
-  settings: StreamSettings & { generateSyncMax: number };
+  /** `tls.clientCa` set: participants' paths are checked against their client certificates. */
+  settings: StreamSettings & { generateSyncMax: number; tls?: TlsSettings };
 }
 
 /** Errors under /api/v1 (the ICOM face) are problem+xml; everywhere else problem+json. */
@@ -56,6 +59,8 @@ export function createApp({ db, longPoll, generationQueue, models, metrics, logg
     }
     next();
   });
+  // Before any body is parsed or route matched, so a participant's route added later is covered as well.
+  if (settings.tls?.clientCa !== undefined) app.use(participantGuard());
   app.use(express.json({ limit: '100kb' }));
 
   const readOnly = methodNotAllowed(['GET', 'HEAD']);

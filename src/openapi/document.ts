@@ -70,6 +70,8 @@ const icomDelivered = {
   },
 };
 const icomUnavailable = { headers: retryAfter, ...problemXml('The database is unreachable') };
+/** Mutual TLS (TLS_CLIENT_CA set): every ICOM operation on a participant's path checks the client certificate's CN. */
+const participantForbidden = problemXml('Mutual TLS: the client certificate’s subject CN is not this path’s ISPB (nothing is read or written)');
 
 const delivered = {
   description: 'Messages: one as application/json, or up to 10 as a JSON array with Content-Type multipart/json',
@@ -88,6 +90,8 @@ export const openApiDocument = {
     version: '0.1.0',
     description: 'PIX messages streamed to the receiving bank’s collectors: long poll, Pull-Next URIs, implicit acknowledgement.',
   },
+  // Nothing (plain HTTP, or TLS without TLS_CLIENT_CA) or a client certificate, as the deployment is configured.
+  security: [{}, { clientCertificate: [] }],
   paths: {
     '/api/util/msgs/{ispb}/{number}': {
       post: {
@@ -181,6 +185,7 @@ export const openApiDocument = {
           '200': icomDelivered,
           '204': { description: 'Nothing arrived within the long poll', headers: piPullNext },
           '400': problemXml('Malformed ISPB'),
+          '403': participantForbidden,
           '406': problemXml('Accept names neither application/xml nor multipart/mixed'),
           '429': { headers: retryAfter, ...problemXml('The participant already has MAX_COLLECTORS_PER_ISPB open streams (both faces count)') },
           '503': icomUnavailable,
@@ -196,6 +201,7 @@ export const openApiDocument = {
           '200': icomDelivered,
           '204': { description: 'Nothing arrived within the long poll', headers: piPullNext },
           '400': problemXml('Malformed ISPB or iteration id'),
+          '403': participantForbidden,
           '404': problemXml('Unknown iteration, another participant’s, or one of a challenge-face stream'),
           '406': problemXml('Accept names neither application/xml nor multipart/mixed'),
           '410': problemXml('The stream is closed or expired, or this URI’s next batch was already acknowledged'),
@@ -208,6 +214,7 @@ export const openApiDocument = {
         responses: {
           '200': { description: 'Closed (no body)' },
           '400': problemXml('Malformed ISPB or iteration id'),
+          '403': participantForbidden,
           '404': problemXml('Unknown iteration, another participant’s, or one of a challenge-face stream'),
           '410': problemXml('Already closed or expired'),
           '503': icomUnavailable,
@@ -222,5 +229,14 @@ export const openApiDocument = {
     '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } },
     '/docs': { get: { summary: 'A readable page of this document', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } },
   },
-  components: { schemas },
+  components: {
+    schemas,
+    securitySchemes: {
+      clientCertificate: {
+        type: 'mutualTLS',
+        description:
+          'Only when the server runs with TLS_CLIENT_CA: every connection, whatever the route, must present a client certificate signed by that CA (else the TLS handshake fails). Its subject CN is the participant’s ISPB; on /api/v1/in/{ispb}/… and /api/v1/out/{ispb}/… the path’s ISPB must be the certificate’s, else 403 problem+xml. The challenge face and the operations routes are not bound to a participant.',
+      },
+    },
+  },
 } as const;

@@ -12,7 +12,8 @@ export const MULTIPART_MIXED = 'multipart/mixed';
 /** Messages per answer with multipart/mixed: the interface's maximum. */
 export const ICOM_BATCH_SIZE = 10;
 
-const PARTICIPANT = /^[0-9A-Z]{8}$/;
+/** An ISPB as this face writes it; the participant guard reads client certificates by the same rule. */
+export const PARTICIPANT = /^[0-9A-Z]{8}$/;
 
 export function parseParticipant(raw: string): string {
   if (!PARTICIPANT.test(raw)) throw new BadRequest(`ISPB must be 8 characters of 0-9 and A-Z, got "${truncate(raw)}"`);
