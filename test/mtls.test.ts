@@ -245,8 +245,13 @@ describe('the edge over TLS', () => {
     expect((await request('/health', participantA)).status).toBe(200);
   });
 
-  it('stop() answers a waiting long poll over TLS with 204 and PI-Pull-Next, and finishes well within the long poll', async () => {
+  it('stop() answers a waiting long poll over TLS with 204 and PI-Pull-Next, closes a stalled handshake, and finishes well within the long poll', async () => {
     const ispb = D;
+    // A TCP connection that never starts its handshake: without the drain it would hold stop() for the handshake timeout (10 s).
+    const stalled = await new Promise<net.Socket>((resolve) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => resolve(socket));
+    });
+    const stalledClosed = new Promise((resolve) => stalled.on('error', () => undefined).once('close', resolve));
     const waiting = request(start(ispb), participantD);
     // The poll is waiting once its stream row exists.
     for (let tries = 0; (await server.db.query(`SELECT 1 FROM streams WHERE ispb = $1 AND status = 'open'`, [ispb])).rowCount === 0; tries++) {
@@ -256,8 +261,9 @@ describe('the edge over TLS', () => {
     const began = Date.now();
     stopped = true;
     await server.stop();
-    const answer = await waiting;
     expect(Date.now() - began).toBeLessThan(LONG_POLL_MS / 2);
+    await stalledClosed;
+    const answer = await waiting;
     expect(answer.status).toBe(204);
     expect(answer.headers['pi-pull-next']).toMatch(new RegExp(`^/api/v1/out/${ispb}/stream/`));
   });

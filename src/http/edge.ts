@@ -106,20 +106,31 @@ export function createEdgeServer(app: http.RequestListener, limits: HttpLimits, 
   // verdict taken at accept is remembered by the connection's addresses, which its TLS socket shares. Deciding by the
   // count at handshake end instead would refuse whichever handshake finished while another was still under way.
   const overLimit = new Set<string>();
+  // Connections still in their handshake: Node's HTTP layer does not know them yet, so neither its idle-connection
+  // close nor closeAllConnections reaches them; drain() closes them itself (they hold no request).
+  const handshaking = new Map<string, Socket>();
   const addresses = (socket: Socket) => `${socket.localAddress}|${socket.localPort}|${socket.remoteAddress}|${socket.remotePort}`;
   server.prependListener('connection', (socket: Socket) => {
     connections += 1;
     socket.once('close', () => (connections -= 1));
-    if (connections <= limits.maxConnections) return;
-    if (!tls) return refuse(socket);
+    if (!tls) {
+      if (connections > limits.maxConnections) refuse(socket);
+      return;
+    }
     const key = addresses(socket);
-    overLimit.add(key);
-    socket.once('close', () => overLimit.delete(key));
+    handshaking.set(key, socket);
+    if (connections > limits.maxConnections) overLimit.add(key);
+    socket.once('close', () => {
+      handshaking.delete(key);
+      overLimit.delete(key);
+    });
   });
   if (tls) {
     // Where Node attaches its HTTP parser to a TLS socket, prepended as above.
     server.prependListener('secureConnection', (socket: TLSSocket) => {
-      if (overLimit.delete(addresses(socket))) refuse(socket);
+      const key = addresses(socket);
+      handshaking.delete(key);
+      if (overLimit.delete(key)) refuse(socket);
     });
     server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
       options.onTlsClientError?.(err);
@@ -168,6 +179,7 @@ export function createEdgeServer(app: http.RequestListener, limits: HttpLimits, 
       for (const res of busy) if (!res.headersSent) res.setHeader('Connection', 'close');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      for (const socket of handshaking.values()) socket.destroy();
       return closed;
     },
   };

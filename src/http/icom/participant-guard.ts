@@ -58,7 +58,7 @@ export function participantGuard(): RequestHandler {
       throw new Forbidden('The client certificate names no participant: its subject CN must be an ISPB of 8 characters of 0-9 and A-Z');
     }
     if (named[1] !== ispb) {
-      throw new Forbidden(`The client certificate is participant ${ispb}'s; it may not act for "${truncate(named[1])}"`);
+      throw new Forbidden(`The client certificate names participant ${ispb}; this path names ${named[1] === '' ? 'none' : truncate(named[1])}`);
     }
     next();
   };
