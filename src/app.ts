@@ -4,12 +4,14 @@
  * (server.ts); the socket-level edge is http/edge.ts.
  */
 import express from 'express';
+import type { TlsSettings } from './config.js';
 import type { Database } from './db/database.js';
 import type { Models } from './db/models/index.js';
 import { GenerationService, type GenerationQueue } from './generation/service.js';
 import { renderProblemJson } from './http/challenge/problem-json.js';
 import { renderProblemXmlAnswer } from './http/icom/problem-xml.js';
 import { icomInboundRoutes } from './http/icom/inbound-routes.js';
+import { participantGuard } from './http/icom/participant-guard.js';
 import { icomStreamRoutes } from './http/icom/stream-routes.js';
 import { icomTrafficLimit } from './http/icom/traffic-limit.js';
 import { streamRoutes } from './http/challenge/stream-routes.js';
@@ -36,8 +38,8 @@ export interface AppDeps {
   models: Models;
   metrics: Metrics;
   logger: Logger;
-  /** `icomBucket` undefined: the ICOM face has no traffic limit. */
-  settings: StreamSettings & { generateSyncMax: number; icomBucket: BucketSize | undefined };
+  /** `icomBucket` undefined: the ICOM face has no traffic limit. `tls.clientCa` set: participants' paths are checked against their client certificates. */
+  settings: StreamSettings & { generateSyncMax: number; icomBucket: BucketSize | undefined; tls?: TlsSettings };
 }
 
 /** Errors under /api/v1 (the ICOM face) are problem+xml; everywhere else problem+json. */
@@ -63,6 +65,8 @@ export function createApp({ db, longPoll, generationQueue, models, metrics, logg
     }
     next();
   });
+  // Before any body is parsed or route matched, so a participant's route added later is covered as well.
+  if (settings.tls?.clientCa !== undefined) app.use(participantGuard());
   // JSON bodies for the challenge face; the ICOM face reads its own (XML, gzip, multipart) in its routes.
   const json = express.json({ limit: '100kb' });
   app.use((req, res, next) => (req.path.startsWith('/api/v1/') ? next() : json(req, res, next)));

@@ -2,6 +2,8 @@
  * The only place that reads process.env. Parsed once at start into a frozen,
  * typed object; a bad value fails fast with a message naming the key.
  */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 export interface Config {
   readonly port: number;
@@ -21,6 +23,8 @@ export interface Config {
   readonly http: HttpLimits;
   /** The ICOM face's traffic limit per participant; undefined when either key is 0 (no limit). */
   readonly icomBucket: IcomBucket | undefined;
+  /** Unset: plain HTTP. */
+  readonly tls: TlsSettings | undefined;
 }
 
 /**
@@ -33,6 +37,20 @@ export interface IcomBucket {
   readonly capacity: number;
   /** Tokens added per second, up to the capacity: the sustained rate. */
   readonly refillPerS: number;
+}
+
+/**
+ * HTTPS, optionally mutual. The files are read (and checked) once at start,
+ * so a wrong path or a key of another certificate stops the process with the
+ * key's name instead of failing at the first handshake.
+ */
+export interface TlsSettings {
+  /** PEM: the server's certificate, optionally followed by its intermediates. */
+  readonly cert: string;
+  /** PEM: its private key, unencrypted. */
+  readonly key: string;
+  /** PEM: the CA(s) that sign participants' client certificates. Set: every connection must present one. */
+  readonly clientCa: string | undefined;
 }
 
 /** Limits of the HTTP server, sized for long polls on one side and hostile clients on the other. */
@@ -93,6 +111,54 @@ function icomBucket(env: Env): IcomBucket | undefined {
   return capacity === 0 || refillPerS === 0 ? undefined : Object.freeze({ capacity, refillPerS });
 }
 
+/** A PEM file's text; unset (or empty) is undefined, an unreadable path a ConfigError naming the key. */
+function pemFile(env: Env, key: string): string | undefined {
+  const path = env[key];
+  if (path === undefined || path === '') return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${key} must name a readable PEM file; "${path}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new ConfigError(`${key} ("${path}") is not a PEM file`);
+  return text;
+}
+
+function certificate(key: string, pem: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch (err) {
+    throw new ConfigError(`${key} holds no readable PEM certificate (${(err as Error).message})`);
+  }
+}
+
+/** TLS_CERT + TLS_KEY, optionally TLS_CLIENT_CA; any other combination is refused rather than silently served over plain HTTP. */
+function tlsSettings(env: Env): TlsSettings | undefined {
+  const certPem = pemFile(env, 'TLS_CERT');
+  const keyPem = pemFile(env, 'TLS_KEY');
+  const clientCa = pemFile(env, 'TLS_CLIENT_CA');
+  if (certPem === undefined && keyPem === undefined) {
+    if (clientCa !== undefined) throw new ConfigError('TLS_CLIENT_CA needs TLS_CERT and TLS_KEY: client certificates are only asked for over HTTPS');
+    return undefined;
+  }
+  if (certPem === undefined) throw new ConfigError('TLS_CERT must be set when TLS_KEY is (the server certificate that key belongs to)');
+  if (keyPem === undefined) throw new ConfigError('TLS_KEY must be set when TLS_CERT is (the private key of that certificate)');
+  const serverCert = certificate('TLS_CERT', certPem);
+  let privateKey;
+  try {
+    privateKey = createPrivateKey(keyPem);
+  } catch (err) {
+    throw new ConfigError(`TLS_KEY holds no readable unencrypted PEM private key (${(err as Error).message})`);
+  }
+  if (!serverCert.checkPrivateKey(privateKey)) throw new ConfigError('TLS_KEY is not the private key of the certificate in TLS_CERT');
+  // OpenSSL only accepts a CA:TRUE certificate as an issuer: a leaf here would refuse every participant at the handshake.
+  if (clientCa !== undefined && !certificate('TLS_CLIENT_CA', clientCa).ca) {
+    throw new ConfigError('TLS_CLIENT_CA must be a CA certificate (basicConstraints CA:TRUE), not a participant\'s own');
+  }
+  return Object.freeze({ cert: certPem, key: keyPem, clientCa });
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -118,6 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxHeaderBytes: integer(env, 'HTTP_MAX_HEADER_BYTES', 16_384, 1024, 1_048_576),
     }),
     icomBucket: icomBucket(env),
+    tls: tlsSettings(env),
   };
   // A collector in a long poll is not idle: expiring it mid-wait would take its batch away.
   if (config.streamIdleTimeoutS * 1000 <= config.longPollTimeoutMs) {

@@ -93,13 +93,18 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   started.push(() => jobs.stop());
 
   const app = createApp({ db, longPoll, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
-  const { server, drain } = createEdgeServer(app, config.http, (status, detail, path) => problemFormatFor(path)(problem(status, detail), path));
+  const { server, drain } = createEdgeServer(app, config.http, (status, detail, path) => problemFormatFor(path)(problem(status, detail), path), {
+    tls: config.tls,
+    // Scanners and clients without a valid certificate fail here by design: worth a debug line, never an error.
+    onTlsClientError: (err) => logger.debug({ code: err.code, reason: err.message }, 'TLS handshake refused'),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);
   });
   const { port } = server.address() as AddressInfo;
-  logger.info({ port, embedded: Boolean(embedded) }, 'pix-stream listening');
+  const tls = !config.tls ? 'off' : config.tls.clientCa === undefined ? 'server' : 'mutual';
+  logger.info({ port, tls, embedded: Boolean(embedded) }, 'pix-stream listening');
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
@@ -113,7 +118,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   };
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     stop: () => (stopping ??= stop()),
   };

@@ -1,6 +1,7 @@
 /**
  * Errors of the HTTP layer itself, the same on both faces: a request that
- * cannot be parsed, a path or method that does not exist, an Accept no
+ * cannot be parsed, a client certificate that does not name the participant
+ * in the path, a path or method that does not exist, an Accept no
  * representation satisfies. The engine's refusals are domain errors
  * (stream/errors.ts, db/errors.ts); http/problem.ts maps both to statuses.
  */
@@ -20,6 +21,12 @@ export class HttpError extends Error {
 export class BadRequest extends HttpError {
   constructor(detail: string) {
     super(400, detail);
+  }
+}
+
+export class Forbidden extends HttpError {
+  constructor(detail: string) {
+    super(403, detail);
   }
 }
 

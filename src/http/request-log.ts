@@ -15,6 +15,8 @@ export interface RequestLogFields {
   streamId?: number;
   /** The id of the Pull-Next handed out. */
   pullNext?: string;
+  /** The participant the client certificate names (mutual TLS), so a refused request's line says who tried. */
+  certificate?: string;
 }
 
 /** Adds what a route knows about its request to that request's log line. */

@@ -74,6 +74,8 @@ const icomUnavailable = { headers: retryAfter, ...problemXml('The database is un
 const TRAFFIC_LIMIT =
   'The participant is over its traffic limit: a token bucket per participant shared by every API process, ICOM_BUCKET_CAPACITY requests in a burst (default 3,750) refilled at ICOM_BUCKET_REFILL_PER_S (default 750/s), one token per request';
 const icomTrafficLimited = { headers: retryAfter, ...problemXml(TRAFFIC_LIMIT) };
+/** Mutual TLS (TLS_CLIENT_CA set): every ICOM operation on a participant's path checks the client certificate's CN. */
+const participantForbidden = problemXml('Mutual TLS: the client certificate’s subject CN is not this path’s ISPB (nothing is read or written)');
 
 const delivered = {
   description: 'Messages: one as application/json, or up to 10 as a JSON array with Content-Type multipart/json',
@@ -92,6 +94,8 @@ export const openApiDocument = {
     version: '0.1.0',
     description: 'PIX messages streamed to the receiving bank’s collectors: long poll, Pull-Next URIs, implicit acknowledgement.',
   },
+  // Nothing (plain HTTP, or TLS without TLS_CLIENT_CA) or a client certificate, as the deployment is configured.
+  security: [{}, { clientCertificate: [] }],
   paths: {
     '/api/util/msgs/{ispb}/{number}': {
       post: {
@@ -200,6 +204,7 @@ export const openApiDocument = {
           '200': icomDelivered,
           '204': { description: 'Nothing arrived within the long poll', headers: piPullNext },
           '400': problemXml('Malformed ISPB'),
+          '403': participantForbidden,
           '406': problemXml('Accept names neither application/xml nor multipart/mixed'),
           '429': { headers: retryAfter, ...problemXml(`The participant already has MAX_COLLECTORS_PER_ISPB open streams (both faces count); or: ${TRAFFIC_LIMIT}`) },
           '503': icomUnavailable,
@@ -215,6 +220,7 @@ export const openApiDocument = {
           '200': icomDelivered,
           '204': { description: 'Nothing arrived within the long poll', headers: piPullNext },
           '400': problemXml('Malformed ISPB or iteration id'),
+          '403': participantForbidden,
           '404': problemXml('Unknown iteration, another participant’s, or one of a challenge-face stream'),
           '406': problemXml('Accept names neither application/xml nor multipart/mixed'),
           '410': problemXml('The stream is closed or expired, or this URI’s next batch was already acknowledged'),
@@ -228,6 +234,7 @@ export const openApiDocument = {
         responses: {
           '200': { description: 'Closed (no body)' },
           '400': problemXml('Malformed ISPB or iteration id'),
+          '403': participantForbidden,
           '404': problemXml('Unknown iteration, another participant’s, or one of a challenge-face stream'),
           '410': problemXml('Already closed or expired'),
           '429': icomTrafficLimited,
@@ -272,5 +279,14 @@ export const openApiDocument = {
     },
     '/docs': { get: { summary: 'A readable page of this document', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } },
   },
-  components: { schemas },
+  components: {
+    schemas,
+    securitySchemes: {
+      clientCertificate: {
+        type: 'mutualTLS',
+        description:
+          'Only when the server runs with TLS_CLIENT_CA: every connection, whatever the route, must present a client certificate signed by that CA (else the TLS handshake fails). Its subject CN is the participant’s ISPB; on /api/v1/in/{ispb}/… and /api/v1/out/{ispb}/… the path’s ISPB must be the certificate’s, else 403 problem+xml. The challenge face and the operations routes are not bound to a participant.',
+      },
+    },
+  },
 } as const;

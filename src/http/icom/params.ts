@@ -12,7 +12,8 @@ export const MULTIPART_MIXED = 'multipart/mixed';
 /** Messages per answer with multipart/mixed: the interface's maximum. */
 export const ICOM_BATCH_SIZE = 10;
 
-const PARTICIPANT = /^[0-9A-Z]{8}$/;
+/** An ISPB as this face writes it; the participant guard reads client certificates by the same rule. */
+export const PARTICIPANT = /^[0-9A-Z]{8}$/;
 
 /** The face's one ISPB rule: the routes answer 400 outside it, and the traffic limit charges nothing outside it. */
 export function isParticipant(raw: string): boolean {
