@@ -14,8 +14,16 @@ afterAll(() => server.stop());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A start; a stop can close the new stream before its first answer (410): start again, as a collector would. */
+async function start(ispb: string) {
+  for (;;) {
+    const reply = await get(server.url, `/api/pix/${ispb}/stream/start`, 'multipart/json');
+    if (reply.status !== 410) return reply;
+  }
+}
+
 async function collectUntilEmpty(ispb: string): Promise<void> {
-  let reply = await get(server.url, `/api/pix/${ispb}/stream/start`, 'multipart/json');
+  let reply = await start(ispb);
   for (;;) {
     if (reply.status === 204) {
       await get(server.url, reply.pullNext!, 'multipart/json', 'DELETE');
@@ -23,7 +31,7 @@ async function collectUntilEmpty(ispb: string): Promise<void> {
     }
     const next = await get(server.url, reply.pullNext!, 'multipart/json');
     // Stopped under us: start again, as a collector would.
-    reply = next.status === 410 ? await get(server.url, `/api/pix/${ispb}/stream/start`, 'multipart/json') : next;
+    reply = next.status === 410 ? await start(ispb) : next;
   }
 }
 

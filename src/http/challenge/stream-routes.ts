@@ -1,10 +1,10 @@
-/** The challenge face's stream: parse, call the engine, shape JSON (one message, or multipart/json batches) with Pull-Next. */
+/** The challenge face's stream: JSON (one message, or multipart/json batches) with Pull-Next, and /stream/stop. */
 import { Router, type Request, type Response } from 'express';
-import type { Delivery, PullOptions, StreamService } from '../../stream/service.js';
+import type { Delivery, StreamService } from '../../stream/service.js';
 import { sendCompressible } from '../compress.js';
-import { hangUpSignal } from '../hang-up.js';
 import { methodNotAllowed, refuseHead } from '../methods.js';
 import { annotateLog } from '../request-log.js';
+import { addIterationRoute, addStartRoute, type StreamFaceRoutes } from '../stream-routes.js';
 import { acceptsMultipart, MULTIPART_BATCH_SIZE, MULTIPART_JSON, parseIspb, parseIterationId } from './params.js';
 import { PULL_NEXT, pullNextPath } from './pull-next.js';
 
@@ -23,24 +23,21 @@ async function sendDelivery(res: Response, ispb: string, delivery: Delivery | nu
   }
 }
 
-function pullOptions(req: Request): PullOptions {
-  return { face: 'challenge', batchSize: acceptsMultipart(req.headers.accept) ? MULTIPART_BATCH_SIZE : 1 };
-}
+const challenge: StreamFaceRoutes = {
+  face: 'challenge',
+  prefix: '/api/pix',
+  parseIspb,
+  parseIterationId,
+  pullOptions: (req) => ({ face: 'challenge', batchSize: acceptsMultipart(req.headers.accept) ? MULTIPART_BATCH_SIZE : 1 }),
+  sendDelivery,
+  sendClosed: (res, ispb) => void res.json({ ispb, closed: true }),
+};
 
 export function streamRoutes(service: StreamService): Router {
   const router = Router({ caseSensitive: true, strict: true });
+  addStartRoute(router, challenge, service);
 
-  router
-    .route('/api/pix/:ispb/stream/start')
-    .head(refuseHead(['GET']))
-    .get(async (req, res) => {
-      const ispb = parseIspb(req.params.ispb);
-      annotateLog(res, { ispb });
-      const options = pullOptions(req);
-      await sendDelivery(res, ispb, await service.start(ispb, options, hangUpSignal(res)), options.batchSize > 1);
-    })
-    .all(methodNotAllowed(['GET']));
-
+  // Before /:iterationId, which would otherwise take "stop" as an id.
   const stop = async (req: Request<{ ispb: string }>, res: Response) => {
     const ispb = parseIspb(req.params.ispb);
     annotateLog(res, { ispb });
@@ -48,24 +45,6 @@ export function streamRoutes(service: StreamService): Router {
   };
   router.route('/api/pix/:ispb/stream/stop').head(refuseHead(['GET', 'DELETE'])).get(stop).delete(stop).all(methodNotAllowed(['GET', 'DELETE']));
 
-  router
-    .route('/api/pix/:ispb/stream/:iterationId')
-    .head(refuseHead(['GET', 'DELETE']))
-    .get(async (req, res) => {
-      const ispb = parseIspb(req.params.ispb);
-      const iterationId = parseIterationId(req.params.iterationId);
-      annotateLog(res, { ispb, iterationId });
-      const options = pullOptions(req);
-      await sendDelivery(res, ispb, await service.pullNext(ispb, iterationId, options, hangUpSignal(res)), options.batchSize > 1);
-    })
-    .delete(async (req, res) => {
-      const ispb = parseIspb(req.params.ispb);
-      const iterationId = parseIterationId(req.params.iterationId);
-      annotateLog(res, { ispb, iterationId });
-      annotateLog(res, { streamId: await service.close(ispb, iterationId, 'challenge') });
-      res.json({ ispb, closed: true });
-    })
-    .all(methodNotAllowed(['GET', 'DELETE']));
-
+  addIterationRoute(router, challenge, service);
   return router;
 }

@@ -5,12 +5,11 @@
  * Content-Type and PI-ResourceId — with PI-Pull-Next on every 200 and 204.
  * DELETE answers 200 with no body; clients take 200 and 410 alike as closed.
  */
-import { Router, type Request, type Response } from 'express';
-import type { Delivery, PullOptions, StreamService } from '../../stream/service.js';
+import { Router, type Response } from 'express';
+import type { Delivery, StreamService } from '../../stream/service.js';
 import { sendCompressible } from '../compress.js';
-import { hangUpSignal } from '../hang-up.js';
-import { methodNotAllowed, refuseHead } from '../methods.js';
 import { annotateLog } from '../request-log.js';
+import { addIterationRoute, addStartRoute, type StreamFaceRoutes } from '../stream-routes.js';
 import { renderMultipartMixed } from './multipart.js';
 import { APPLICATION_XML, negotiateBatchSize, parseIcomIterationId, parseParticipant } from './params.js';
 import { icomPullNextPath, PI_PULL_NEXT, PI_RESOURCE_ID } from './pull-next.js';
@@ -36,42 +35,19 @@ async function sendDelivery(res: Response, ispb: string, delivery: Delivery | nu
   }
 }
 
-function pullOptions(req: Request): PullOptions {
-  return { face: 'icom', batchSize: negotiateBatchSize(req.headers.accept) };
-}
+const icom: StreamFaceRoutes = {
+  face: 'icom',
+  prefix: '/api/v1/out',
+  parseIspb: parseParticipant,
+  parseIterationId: parseIcomIterationId,
+  pullOptions: (req) => ({ face: 'icom', batchSize: negotiateBatchSize(req.headers.accept) }),
+  sendDelivery,
+  sendClosed: (res) => void res.status(200).end(),
+};
 
 export function icomStreamRoutes(service: StreamService): Router {
   const router = Router({ caseSensitive: true, strict: true });
-
-  router
-    .route('/api/v1/out/:ispb/stream/start')
-    .head(refuseHead(['GET']))
-    .get(async (req, res) => {
-      const ispb = parseParticipant(req.params.ispb);
-      annotateLog(res, { ispb });
-      const options = pullOptions(req);
-      await sendDelivery(res, ispb, await service.start(ispb, options, hangUpSignal(res)), options.batchSize > 1);
-    })
-    .all(methodNotAllowed(['GET']));
-
-  router
-    .route('/api/v1/out/:ispb/stream/:iterationId')
-    .head(refuseHead(['GET', 'DELETE']))
-    .get(async (req, res) => {
-      const ispb = parseParticipant(req.params.ispb);
-      const iterationId = parseIcomIterationId(req.params.iterationId);
-      annotateLog(res, { ispb, iterationId });
-      const options = pullOptions(req);
-      await sendDelivery(res, ispb, await service.pullNext(ispb, iterationId, options, hangUpSignal(res)), options.batchSize > 1);
-    })
-    .delete(async (req, res) => {
-      const ispb = parseParticipant(req.params.ispb);
-      const iterationId = parseIcomIterationId(req.params.iterationId);
-      annotateLog(res, { ispb, iterationId });
-      annotateLog(res, { streamId: await service.close(ispb, iterationId, 'icom') });
-      res.status(200).end();
-    })
-    .all(methodNotAllowed(['GET', 'DELETE']));
-
+  addStartRoute(router, icom, service);
+  addIterationRoute(router, icom, service);
   return router;
 }
