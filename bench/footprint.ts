@@ -3,7 +3,8 @@
  * process's resident memory (/proc/<pid>/status of the child the harness
  * started), the database connections open to the bench database
  * (pg_stat_activity, read from the admin database so the reading connection
- * is not among them), and the ISPBs' pending backlog.
+ * is not among them), the ISPBs' pending backlog, and (ten times a second)
+ * what the database's active backends wait on.
  */
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
@@ -31,6 +32,20 @@ export async function benchConnections(admin: pg.Client, monitorName: string): P
   const byApplication: Record<string, number> = {};
   for (const row of rows) byApplication[row.name] = row.n;
   return { total: rows.reduce((sum, row) => sum + row.n, 0), byApplication };
+}
+
+/**
+ * What the bench database's active backends are waiting on right now, one `type:event` each
+ * ('CPU' when not waiting): sampled often, the counts say where the time goes (WAL flushes,
+ * locks, the NOTIFY queue's commit lock shows as Lock:object, or CPU).
+ */
+export async function activeWaits(admin: pg.Client, monitorName: string): Promise<string[]> {
+  const { rows } = await admin.query(
+    `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait
+       FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND application_name <> $2`,
+    [BENCH_DATABASE, monitorName],
+  );
+  return rows.map((row) => row.wait);
 }
 
 export interface Snapshot {

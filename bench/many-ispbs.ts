@@ -29,7 +29,7 @@
 import pg from 'pg';
 import { cpu } from './cpu-split.js';
 import { CollectorFleet } from './fleet.js';
-import { benchConnections, clockOffset, residentMiB, snapshot, type Snapshot } from './footprint.js';
+import { activeWaits, benchConnections, clockOffset, residentMiB, snapshot, type Snapshot } from './footprint.js';
 import type { HttpClient } from './http-client.js';
 import { sleep } from './http-client.js';
 import { startSender, type SenderStats } from './paced-sender.js';
@@ -95,6 +95,8 @@ export interface ProbeResult {
   backlogTolerance: number;
   apiRssMiB: { max: number; end: number; peak: number } | null;
   dbConnections: { max: number; byApplicationAtMax: Record<string, number> };
+  /** Active backends of the bench database sampled every 100 ms: average number busy, and the share of each wait (top 5). */
+  dbActive: { averageBusy: number; waits: Record<string, number> };
   sender: SenderStats;
   /** After the sender stopped, until nothing was pending. */
   drainSeconds: number;
@@ -125,8 +127,33 @@ interface Monitors {
   apiPid: number | undefined;
 }
 
-/** Once a second during a window: API RSS, connections, backlog; keeps the maxima. */
+const WAIT_SAMPLE_MS = 100;
+
+/** Top `n` of a tally, as shares of `total` (percent). */
+function topShares(tally: Map<string, number>, total: number, n: number): Record<string, number> {
+  const top = [...tally].sort((a, b) => b[1] - a[1]).slice(0, n);
+  return Object.fromEntries(top.map(([name, count]) => [name, round((count / total) * 100)]));
+}
+
+/** Once a second during a window: API RSS, connections, backlog (keeps the maxima); every 100 ms the backends' waits. */
 function watch(m: Monitors, ispbs: string[]) {
+  const waits = new Map<string, number>();
+  let waitSamples = 0;
+  let waitBusy = 0;
+  let sampling = false;
+  const sampleWaits = async () => {
+    if (sampling) return;
+    sampling = true;
+    try {
+      const now = await activeWaits(m.admin, MONITOR_NAME);
+      waitSamples += 1;
+      waitBusy += now.length;
+      for (const wait of now) waits.set(wait, (waits.get(wait) ?? 0) + 1);
+    } finally {
+      sampling = false;
+    }
+  };
+  const waitTimer = setInterval(() => void sampleWaits().catch(() => undefined), WAIT_SAMPLE_MS);
   let rssMax = 0;
   let connMax = { total: 0, byApplication: {} as Record<string, number> };
   let pendingMax = 0;
@@ -148,13 +175,15 @@ function watch(m: Monitors, ispbs: string[]) {
   return {
     async stop() {
       clearInterval(timer);
-      while (busy) await sleep(10);
+      clearInterval(waitTimer);
+      while (busy || sampling) await sleep(10);
       await tick();
       const rss = residentMiB(m.apiPid);
       return {
         apiRssMiB: rss ? { max: Math.max(rssMax, rss.rss), end: rss.rss, peak: rss.peak } : null,
         dbConnections: { max: connMax.total, byApplicationAtMax: connMax.byApplication },
         pendingMax,
+        dbActive: { averageBusy: waitSamples ? round(waitBusy / waitSamples, 2) : 0, waits: topShares(waits, Math.max(1, waitBusy), 5) },
       };
     },
   };
@@ -232,6 +261,7 @@ async function probe(fleet: CollectorFleet, http: HttpClient, m: Monitors, s: Ma
     backlogTolerance: tolerance,
     apiRssMiB: watched.apiRssMiB,
     dbConnections: watched.dbConnections,
+    dbActive: watched.dbActive,
     sender: senderStats,
     drainSeconds,
     held: failed.length === 0,
@@ -240,7 +270,8 @@ async function probe(fleet: CollectorFleet, http: HttpClient, m: Monitors, s: Ma
   progress(
     `many ISPBs: ${rate} msg/s ${result.held ? 'held' : `did NOT hold (${failed.join('; ')})`}: ` +
       `inflow ${inflow}/s, p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, pending ${start.pending} -> ${end.pending} (max ${watched.pendingMax}), ` +
-      `API RSS ${watched.apiRssMiB?.max ?? '?'} MiB, ${watched.dbConnections.max} db connections`,
+      `API RSS ${watched.apiRssMiB?.max ?? '?'} MiB, ${watched.dbConnections.max} db connections, ` +
+      `${watched.dbActive.averageBusy} backends busy on average (${Object.entries(watched.dbActive.waits).map(([w, pct]) => `${w} ${pct} %`).join(', ')})`,
   );
   return result;
 }

@@ -141,6 +141,11 @@ function manyIspbsRows(m: ManyIspbsResult | undefined): Row[] {
     target: '',
   });
   rows.push({
+    figure: '  database backends busy, waiting on',
+    value: `${c.dbActive.averageBusy} on average: ${Object.entries(c.dbActive.waits).map(([wait, pct]) => `${wait} ${pct} %`).join(', ')}`,
+    target: '',
+  });
+  rows.push({
     figure: '  search (msg/s, probe windows)',
     value: m.probes.map((p) => `${fmt(p.rate)} ${p.held ? '✓' : `✗ ${p.failed[0] ?? ''}`}`).join(' | ').slice(0, 400),
     target: '',
