@@ -80,7 +80,7 @@ export async function closeDirectStream(http: HttpClient, stream: DirectStream):
   }
 }
 
-interface PlanNode {
+export interface PlanNode {
   'Node Type': string;
   'Subplan Name'?: string;
   'Relation Name'?: string;
@@ -88,12 +88,12 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-function flatten(plan: PlanNode): PlanNode[] {
+export function flatten(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(flatten)];
 }
 
 /** One line: the claim (CTE "claimed") in full; of the rest, only what it reads and how. */
-function planLine(root: PlanNode): { line: string; usesPendingIndex: boolean; scansMessages: boolean } {
+export function planLine(root: PlanNode): { line: string; usesPendingIndex: boolean; scansMessages: boolean } {
   const nodes = flatten(root);
   const label = (node: PlanNode) => {
     const target = node['Index Name'] ?? node['Relation Name'];

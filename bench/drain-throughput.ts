@@ -58,14 +58,36 @@ export async function auditIspb(db: Queryable, ispb: string): Promise<IspbAudit>
   return { total: counts.total, acked: counts.acked, pending: counts.pending, inFlight: counts.inFlight, deliveredTwice: counts.redelivered };
 }
 
+/** What a collector of each face sends and reads: the start path, its batch media type, its pull-next header, the ids in a body. */
+const FACES = {
+  challenge: {
+    start: (ispb: string) => `/api/pix/${ispb}/stream/start`,
+    multipart: 'multipart/json',
+    pullNext: pullNextOf,
+    endToEndIds,
+  },
+  icom: {
+    start: (ispb: string) => `/api/v1/out/${ispb}/stream/start`,
+    multipart: 'multipart/mixed',
+    pullNext: (reply: HttpReply) => {
+      const value = reply.headers['pi-pull-next'];
+      if (typeof value !== 'string') throw new Error(`reply ${reply.status} has no PI-Pull-Next: ${reply.body.slice(0, 300)}`);
+      return value;
+    },
+    endToEndIds: (body: string) => [...body.matchAll(/<EndToEndId>([^<]+)<\/EndToEndId>/g)].map((match) => match[1]),
+  },
+};
+
 export async function measureDrain(
   client: HttpClient,
   ispb: string,
   seeded: number,
   collectors: number,
   multipart: boolean,
+  face: 'challenge' | 'icom' = 'challenge',
 ): Promise<DrainResult> {
-  const headers = multipart ? { accept: 'multipart/json' } : {};
+  const wire = FACES[face];
+  const headers = multipart ? { accept: wire.multipart } : {};
   const seen = new Set<string>();
   let duplicates = 0;
   let received = 0;
@@ -85,7 +107,7 @@ export async function measureDrain(
   }, 1000);
 
   const take = (reply: HttpReply) => {
-    const ids = endToEndIds(reply.body);
+    const ids = wire.endToEndIds(reply.body);
     for (const id of ids) {
       if (seen.has(id)) duplicates += 1;
       else seen.add(id);
@@ -98,7 +120,7 @@ export async function measureDrain(
   const collector = async () => {
     const agent = collectorAgent();
     let newest: string | null = null;
-    let path = `/api/pix/${ispb}/stream/start`;
+    let path = wire.start(ispb);
     try {
       while (!stop.signal.aborted) {
         const sent = performance.now();
@@ -113,7 +135,7 @@ export async function measureDrain(
         statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
         if (reply.status === 200 || reply.status === 204) {
           take(reply);
-          path = newest = pullNextOf(reply);
+          path = newest = wire.pullNext(reply);
         } else if (reply.status >= 500 || reply.status === 429) {
           await sleep(50); // counted in statuses; retry the same URI (a replay is harmless)
         } else {
@@ -130,8 +152,8 @@ export async function measureDrain(
     }
   };
 
-  progress(`drain: ${collectors} collector(s), ${multipart ? 'multipart/json' : 'single message'}, ${seeded} messages`);
-  const span = cpu.span(`drain ${collectors}x ${multipart ? 'multipart' : 'single'}`);
+  progress(`drain (${face}): ${collectors} collector(s), ${multipart ? wire.multipart : 'single message'}, ${seeded} messages`);
+  const span = cpu.span(`drain ${face} ${collectors}x ${multipart ? 'multipart' : 'single'}`);
   const firstSent = performance.now();
   try {
     await Promise.all(Array.from({ length: collectors }, collector));

@@ -5,10 +5,13 @@ import type { ClaimLatencyResult } from './claim-latency.js';
 import type { CpuSplit } from './cpu-split.js';
 import type { CeilingResult } from './db-ceiling.js';
 import type { DeliveryLatencyResult } from './delivery-latency.js';
+import type { GzipCost } from './gzip-cost.js';
 import type { DrainResult } from './drain-throughput.js';
 import type { GenerationRate } from './generation-rate.js';
 import type { Environment } from './harness.js';
 import { IDLE_NOISE_TX_PER_S, type IdleCostResult } from './idle-cost.js';
+import { MANY_TARGET_P99_MS, MANY_TARGET_RATE, type ManyIspbsResult, type ProbeResult } from './many-ispbs.js';
+import type { RawCeilingResult } from './raw-ceiling.js';
 import { round } from './stats.js';
 import type { TokenBucketResult } from './token-bucket.js';
 
@@ -16,12 +19,20 @@ export interface Results {
   generation?: GenerationRate;
   drainMultipart?: DrainResult;
   drainSingle?: DrainResult;
+  drainSingleSix?: DrainResult;
   deliveryLatency?: DeliveryLatencyResult;
   idleCost?: IdleCostResult;
   claimLatency?: ClaimLatencyResult;
   ceiling?: CeilingResult;
   drainToCeilingRatio?: number;
   tokenBucket?: TokenBucketResult;
+  drainIcom?: DrainResult;
+  icomDrainToRawCeilingRatio?: number;
+  gzip?: GzipCost[];
+  rawCeiling?: RawCeilingResult;
+  /** The multipart drain over the raw claim ceiling: the ratio with the target. */
+  drainToRawCeilingRatio?: number;
+  manyIspbs?: ManyIspbsResult;
 }
 
 export interface Row {
@@ -46,10 +57,23 @@ export function rows(r: Results, errors: Record<string, string>): Row[] {
   out.push({ figure: 'drain 6 collectors, multipart', value: m ? `${fmt(m.messagesPerSecond)} msg/s (${m.seconds} s${vacuums(m)})` : na, target: '>= 8,000 msg/s', pass: m && m.messagesPerSecond >= 8000 });
   out.push({ figure: '  per request', value: m ? `${lat(m.latency)} (${fmt(m.requests)} requests${oddStatuses(m)})` : na, target: '' });
   out.push({ figure: '  exactly once', value: m ? drainCheck(m) : na, target: 'union = seeded, 0 dup', pass: m?.ok });
+  const ic = r.drainIcom;
+  out.push({ figure: 'drain 6 collectors, ICOM multipart/mixed', value: ic ? `${fmt(ic.messagesPerSecond)} msg/s (${ic.seconds} s${vacuums(ic)})` : na, target: '' });
+  out.push({ figure: '  per request', value: ic ? `${lat(ic.latency)} (${fmt(ic.requests)} requests${oddStatuses(ic)})` : na, target: '' });
+  out.push({ figure: '  exactly once', value: ic ? drainCheck(ic) : na, target: 'union = seeded, 0 dup', pass: ic?.ok });
+  const icRatio = r.icomDrainToRawCeilingRatio;
+  out.push({ figure: '  ICOM drain / raw claim ceiling', value: icRatio !== undefined ? `${round(icRatio * 100)} % (aim 70 %)` : na, target: '>= 50 %', pass: icRatio !== undefined ? icRatio >= 0.5 : undefined });
+  for (const z of r.gzip ?? []) {
+    out.push({ figure: `gzip level 1, batch of 10 (${z.face})`, value: `${z.plainBytes} -> ${z.gzipBytes} bytes, ${z.microsecondsPerBatch} µs CPU`, target: '' });
+  }
   const s = r.drainSingle;
   out.push({ figure: 'drain 1 collector, single message', value: s ? `${fmt(s.messagesPerSecond)} msg/s (${s.seconds} s${vacuums(s)})` : na, target: '>= 1,000 msg/s', pass: s && s.messagesPerSecond >= 1000 });
   out.push({ figure: '  per request', value: s ? `${lat(s.latency)} (${fmt(s.requests)} requests${oddStatuses(s)})` : na, target: '' });
   out.push({ figure: '  exactly once', value: s ? drainCheck(s) : na, target: 'union = seeded, 0 dup', pass: s?.ok });
+  const s6 = r.drainSingleSix;
+  out.push({ figure: 'drain 6 collectors, single message', value: s6 ? `${fmt(s6.messagesPerSecond)} msg/s (${s6.seconds} s${vacuums(s6)})` : na, target: '>= 5,000 msg/s', pass: s6 && s6.messagesPerSecond >= 5000 });
+  out.push({ figure: '  per request', value: s6 ? `${lat(s6.latency)} (${fmt(s6.requests)} requests${oddStatuses(s6)})` : na, target: '' });
+  out.push({ figure: '  exactly once', value: s6 ? drainCheck(s6) : na, target: 'union = seeded, 0 dup', pass: s6?.ok });
   const d = r.deliveryLatency;
   out.push({ figure: `insert -> delivery (${d?.samples ?? 200} samples)`, value: d ? `${lat(d.latency)}, max ${d.latency.maxMs} ms` : na, target: 'p99 < 20 ms', pass: d && d.latency.p99Ms < 20 && d.anomalies === 0 });
   const i = r.idleCost;
@@ -66,11 +90,32 @@ export function rows(r: Results, errors: Record<string, string>): Row[] {
   const planVerdict = (x: ClaimLatencyResult) =>
     `${x.usesPendingIndex ? 'messages_pending, custom and generic' : 'messages_pending NOT used'}${x.seqScanOfMessages ? ', Seq Scan(messages)!' : ''} (below)`;
   out.push({ figure: '  plan', value: c ? planVerdict(c) : na, target: 'messages_pending', pass: c && c.usesPendingIndex && !c.seqScanOfMessages });
+  out.push(...manyIspbsRows(r.manyIspbs));
+  const raw = r.rawCeiling;
+  out.push({
+    figure: `raw claim ceiling, ${raw?.clients ?? 6} clients (${raw?.tool ?? 'pgbench'})`,
+    value: raw ? `${fmt(raw.messagesPerSecond)} msg/s = ${raw.batch} x ${fmt(raw.transactionsPerSecond)} tx/s (${raw.seconds} s${raw.latencyAverageMs ? `, tx ${raw.latencyAverageMs} ms avg` : ''})` : na,
+    target: '',
+  });
+  out.push({
+    figure: '  every batch full (db)',
+    value: raw ? `${raw.batchesFull ? '✓' : '✗'} ${fmt(raw.claimedRows)} claimed, ${fmt(raw.transactions)} tx counted, ${fmt(raw.pendingAfter)} still pending, ${raw.failedTransactions} failed` : na,
+    target: 'claimed = 10 x tx',
+    pass: raw && raw.batchesFull && raw.failedTransactions === 0,
+  });
+  out.push({
+    figure: '  raw claim plan, seeded state',
+    value: raw ? `${raw.planBefore.usesPendingIndex ? 'messages_pending' : 'messages_pending NOT used'} before, ${raw.planAfter.usesPendingIndex ? 'messages_pending' : 'NOT messages_pending'} after (below)` : na,
+    target: 'messages_pending',
+    pass: raw && raw.planBefore.usesPendingIndex && raw.planAfter.usesPendingIndex,
+  });
   const k = r.ceiling;
-  out.push({ figure: 'db ceiling, 6 direct collectors', value: k ? `${fmt(k.messagesPerSecond)} msg/s (${fmt(k.transactionsPerSecond)} pulls/s)${deadlocked(k.deadlocks)}` : na, target: '' });
+  out.push({ figure: 'db ceiling, pix-stream statement (6 direct)', value: k ? `${fmt(k.messagesPerSecond)} msg/s (${fmt(k.transactionsPerSecond)} pulls/s)${deadlocked(k.deadlocks)}` : na, target: '' });
   const ref = k?.asyncCommitReference;
   if (ref) out.push({ figure: '  same, synchronous_commit=off (ref.)', value: `${fmt(ref.messagesPerSecond)} msg/s (${fmt(ref.transactionsPerSecond)} pulls/s)${deadlocked(ref.deadlocks)}`, target: '' });
-  out.push({ figure: 'multipart drain / ceiling', value: r.drainToCeilingRatio !== undefined ? `${round(r.drainToCeilingRatio * 100)} %` : na, target: '>= 50 %', pass: r.drainToCeilingRatio !== undefined ? r.drainToCeilingRatio >= 0.5 : undefined });
+  const rawRatio = r.drainToRawCeilingRatio;
+  out.push({ figure: 'multipart drain / raw claim ceiling', value: rawRatio !== undefined ? `${round(rawRatio * 100)} % (aim 70 %)` : na, target: '>= 50 %', pass: rawRatio !== undefined ? rawRatio >= 0.5 : undefined });
+  out.push({ figure: 'multipart drain / pix-stream statement ceiling', value: r.drainToCeilingRatio !== undefined ? `${round(r.drainToCeilingRatio * 100)} %` : na, target: '' });
   const b = r.tokenBucket;
   const bucket = (run: TokenBucketResult['spread'] | undefined) => (run ? `${lat(run.latency)}; ${fmt(run.callsPerSecond)} calls/s` : na);
   out.push({ figure: `SELECT 1 round trip, ${b?.connections ?? 6} conns (ref.)`, value: bucket(b?.roundTrip), target: '' });
@@ -80,6 +125,54 @@ export function rows(r: Results, errors: Record<string, string>): Row[] {
   out.push({ figure: '  hot, logged table (ref.)', value: bucket(b?.hotLogged), target: '' });
   for (const [step, message] of Object.entries(errors)) out.push({ figure: `ERROR in ${step}`, value: message.slice(0, 120), target: '', pass: false });
   return out;
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? `${value} ms` : 'never (undelivered)');
+
+/** The many-ISPBs rows, read from the confirmation that decided the verdict. */
+function manyIspbsRows(m: ManyIspbsResult | undefined): Row[] {
+  const label = m ? `${m.ispbs} ISPBs x ${m.collectorsPerIspb} = ${m.collectors} long polls` : '100 ISPBs x 6 = 600 long polls';
+  const c: ProbeResult | undefined = m?.confirmations.at(-1) ?? m?.probes.at(-1);
+  const confirmed = m && m.confirmedRate > 0;
+  const rows: Row[] = [
+    {
+      figure: `many ISPBs: ${label}, inflow held ${m?.windowSeconds ?? 60} s`,
+      value: m ? `${confirmed ? `${fmt(m.confirmedRate)} msg/s` : 'no rate held'} (search found ${fmt(m.foundRate)} in ${m.probes.length} probes of ${m.probeSeconds} s; POSTs of ${m.postBatch})` : na,
+      target: `>= ${fmt(MANY_TARGET_RATE)} msg/s`,
+      pass: m?.held,
+    },
+  ];
+  if (!m || !c) return rows;
+  const window = `${c.rate === m.confirmedRate ? 'held' : 'failed'} window at ${fmt(c.rate)} msg/s`;
+  rows.push({
+    figure: '  post -> delivery (created_at -> receipt)',
+    value: `p50 ${ms(c.latency.p50Ms)}, p99 ${ms(c.latency.p99Ms)}, max ${ms(c.latency.maxMs)} over ${fmt(c.created)} msgs (${window}; POST itself p99 ${c.sender.postLatency.p99Ms} ms)`,
+    target: `p99 < ${MANY_TARGET_P99_MS} ms`,
+    pass: c.latency.p99Ms < MANY_TARGET_P99_MS,
+  });
+  rows.push({
+    figure: '  backlog, pending in db',
+    value: `start ${fmt(c.pendingStart)} -> end ${fmt(c.pendingEnd)} (max ${fmt(c.pendingMax)}, tolerance +${fmt(c.backlogTolerance)}); inflow ${fmt(c.inflow)} msg/s${c.failed.length ? `; ${c.failed.join('; ')}` : ''}`,
+    target: 'end <= start + 100 ms inflow',
+    pass: c.pendingEnd <= c.pendingStart + c.backlogTolerance,
+  });
+  const apps = Object.entries(c.dbConnections.byApplicationAtMax).map(([name, n]) => `${name} ${n}`).join(', ');
+  rows.push({
+    figure: '  API RSS; database connections',
+    value: `${c.apiRssMiB ? `max ${c.apiRssMiB.max} MiB (end ${c.apiRssMiB.end}, peak ${c.apiRssMiB.peak})` : 'no /proc'}; max ${c.dbConnections.max} (${apps})`,
+    target: '',
+  });
+  rows.push({
+    figure: '  database backends busy, waiting on',
+    value: `${c.dbActive.averageBusy} on average: ${Object.entries(c.dbActive.waits).map(([wait, pct]) => `${wait} ${pct} %`).join(', ')}`,
+    target: '',
+  });
+  rows.push({
+    figure: '  search (msg/s, probe windows)',
+    value: m.probes.map((p) => `${fmt(p.rate)} ${p.held ? '✓' : `✗ ${p.failed[0] ?? ''}`}`).join(' | ').slice(0, 400),
+    target: '',
+  });
+  return rows;
 }
 
 function deadlocked(count: number): string {

@@ -5,13 +5,20 @@
  *  0 environment, PostgreSQL, bench database, API     (harness.ts)
  *  1 generation rate, sync and async                  (generation-rate.ts)
  *  2 drain, 6 collectors, multipart                   (drain-throughput.ts)
- *  3 drain, 1 collector, single message               (drain-throughput.ts)
- *  4 insert -> delivery latency                       (delivery-latency.ts)
- *  5 idle cost of waiting long polls                  (idle-cost.ts)
- *  6 claim latency, empty vs 2M delivered rows         (claim-latency.ts)
- *  7 database ceiling without HTTP                     (db-ceiling.ts)
- *  8 ICOM token bucket statement, per call             (token-bucket.ts)
- *  9 table and JSON                                    (report.ts)
+ *  3 raw claim ceiling, pgbench or node loop          (raw-ceiling.ts)
+ *  4 drain, 1 collector, single message               (drain-throughput.ts)
+ *  5 drain, 6 collectors, single message              (drain-throughput.ts)
+ *  6 insert -> delivery latency                       (delivery-latency.ts)
+ *  7 idle cost of waiting long polls                  (idle-cost.ts)
+ *  8 many ISPBs: 600 long polls, highest inflow held  (many-ispbs.ts)
+ *  9 claim latency, empty vs 2M delivered rows         (claim-latency.ts)
+ * 10 pix-stream statement ceiling without HTTP         (db-ceiling.ts)
+ * 11 ICOM token bucket statement, per call             (token-bucket.ts)
+ * 12 table and JSON                                    (report.ts)
+ *
+ * `npm run bench -- --only raw-ceiling,many-ispbs` (or BENCH_STEPS=...) runs
+ * only those steps; the raw ceiling runs right after the multipart drain so the
+ * two see the table in nearly the same state.
  *
  * Exit status: 0 when every step ran and every exactly-once check held (a
  * missed performance target is a FAIL in the table, not an error); 1 otherwise.
@@ -29,22 +36,46 @@ import { measureGeneration, seed } from './generation-rate.js';
 import { API_ENV, Harness, machine } from './harness.js';
 import { HttpClient } from './http-client.js';
 import { measureIdleCost } from './idle-cost.js';
+import { measureManyIspbs } from './many-ispbs.js';
+import { measureRawCeiling } from './raw-ceiling.js';
 import { cpuLines, printTable, rows, writeJson, type Results } from './report.js';
 import { progress, round } from './stats.js';
 import { measureTokenBucket } from './token-bucket.js';
+import { measureGzipCost } from './gzip-cost.js';
 
 /** One fresh ISPB per step, so no step sees another's messages or streams. */
 const ISPB = {
   generation: '91000001',
   drainMultipart: '92000001',
+  drainIcom: '92100001',
   drainSingle: '93000001',
+  drainSingleSix: '93100001',
   delivery: '94000001',
   idle: Array.from({ length: 100 }, (_, i) => String(95_000_000 + i)),
   claim: '96000001',
   ceiling: '97000001',
+  rawCeiling: '97100001',
+  /** The first of BENCH_MANY_ISPBS consecutive ISPBs. */
+  manyIspbs: 98_000_000,
 };
 const DRAIN_MULTIPART = 300_000;
 const DRAIN_SINGLE = 20_000;
+/** ~10 s at the 5,000 msg/s target. */
+const DRAIN_SINGLE_SIX = 60_000;
+
+/** Step names, in run order, for --only / BENCH_STEPS. */
+const STEPS = ['generation', 'drain-multipart', 'raw-ceiling', 'drain-icom', 'gzip', 'drain-single', 'drain-single-6', 'delivery', 'idle', 'many-ispbs', 'claim', 'ceiling', 'bucket'];
+
+/** `--only a,b` (npm run bench -- --only a,b), else BENCH_STEPS=a,b, else every step. */
+function selectedSteps(argv: string[]): string[] | undefined {
+  const at = argv.indexOf('--only');
+  const list = at >= 0 ? argv[at + 1] : argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length) ?? process.env.BENCH_STEPS;
+  if (list === undefined) return undefined;
+  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !STEPS.includes(name));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`unknown step(s) "${unknown.join(',') || list}"; steps: ${STEPS.join(', ')}`);
+  return names;
+}
 
 async function main(): Promise<number> {
   const startedAt = new Date();
@@ -64,8 +95,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => abandon('SIGINT', 130));
   process.on('unhandledRejection', (err) => abandon(`unhandled rejection (${(err as Error)?.stack ?? String(err)})`, 1));
 
-  // BENCH_STEPS=generation,ceiling runs only those steps (names as in stepSeconds); default all.
-  const only = process.env.BENCH_STEPS?.split(',').map((name) => name.trim());
+  const only = selectedSteps(process.argv.slice(2));
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
     if (interrupted || (only && !only.includes(name))) return undefined;
     const started = performance.now();
@@ -101,6 +131,16 @@ async function main(): Promise<number> {
       drain.ok &&= drain.audit.acked === DRAIN_MULTIPART && drain.audit.pending === 0 && drain.audit.inFlight === 0;
       return drain;
     });
+    results.rawCeiling = await step('raw-ceiling', () => measureRawCeiling(http, harness.databaseUrl, ISPB.rawCeiling));
+    // The same drain through the ICOM face: pacs.008 XML as multipart/mixed parts instead of a JSON array.
+    results.drainIcom = await step('drain-icom', async () => {
+      await seed(http, ISPB.drainIcom, DRAIN_MULTIPART);
+      const drain = await measureDrain(http, ISPB.drainIcom, DRAIN_MULTIPART, 6, true, 'icom');
+      drain.audit = await auditIspb(auditDb, ISPB.drainIcom);
+      drain.ok &&= drain.audit.acked === DRAIN_MULTIPART && drain.audit.pending === 0 && drain.audit.inFlight === 0;
+      return drain;
+    });
+    results.gzip = await step('gzip', () => measureGzipCost(harness.databaseUrl));
     results.drainSingle = await step('drain-single', async () => {
       await seed(http, ISPB.drainSingle, DRAIN_SINGLE);
       const vacuumsBefore = await maintenanceRuns(auditDb);
@@ -110,13 +150,29 @@ async function main(): Promise<number> {
       drain.ok &&= drain.audit.acked === DRAIN_SINGLE && drain.audit.pending === 0 && drain.audit.inFlight === 0;
       return drain;
     });
+    results.drainSingleSix = await step('drain-single-6', async () => {
+      await seed(http, ISPB.drainSingleSix, DRAIN_SINGLE_SIX);
+      const vacuumsBefore = await maintenanceRuns(auditDb);
+      const drain = await measureDrain(http, ISPB.drainSingleSix, DRAIN_SINGLE_SIX, 6, false);
+      drain.autovacuumRuns = (await maintenanceRuns(auditDb)) - vacuumsBefore;
+      drain.audit = await auditIspb(auditDb, ISPB.drainSingleSix);
+      drain.ok &&= drain.audit.acked === DRAIN_SINGLE_SIX && drain.audit.pending === 0 && drain.audit.inFlight === 0;
+      return drain;
+    });
     results.deliveryLatency = await step('delivery', () => measureDeliveryLatency(http, ISPB.delivery, 200));
     results.idleCost = await step('idle', () => measureIdleCost(http, harness, ISPB.idle));
+    results.manyIspbs = await step('many-ispbs', () => measureManyIspbs(http, harness, harness.apiPid, ISPB.manyIspbs));
     results.claimLatency = await step('claim', () => measureClaimLatency(http, harness.databaseUrl, ISPB.claim));
     results.ceiling = await step('ceiling', () => measureCeiling(http, harness.databaseUrl, ISPB.ceiling));
     results.tokenBucket = await step('bucket', () => measureTokenBucket(harness.databaseUrl));
     if (results.drainMultipart && results.ceiling) {
       results.drainToCeilingRatio = round(results.drainMultipart.messagesPerSecond / results.ceiling.messagesPerSecond, 3);
+    }
+    if (results.drainIcom && results.rawCeiling) {
+      results.icomDrainToRawCeilingRatio = round(results.drainIcom.messagesPerSecond / results.rawCeiling.messagesPerSecond, 3);
+    }
+    if (results.drainMultipart && results.rawCeiling) {
+      results.drainToRawCeilingRatio = round(results.drainMultipart.messagesPerSecond / results.rawCeiling.messagesPerSecond, 3);
     }
   } catch (err) {
     errors.setup = (err as Error).message;
@@ -131,6 +187,14 @@ async function main(): Promise<number> {
   const table = rows(results, errors);
   const c = results.claimLatency;
   const notes = c ? [`pull plan with 2M delivered rows, custom : ${c.explain}`, `pull plan with 2M delivered rows, generic: ${c.explainGeneric}`, ''] : [];
+  const raw = results.rawCeiling;
+  if (raw) {
+    notes.push(`raw claim (${raw.toolVersion}), plan in the seeded state: ${raw.planBefore.line}`, `raw claim plan after the run: ${raw.planAfter.line}`, '');
+  }
+  const many = results.manyIspbs;
+  if (many) {
+    notes.push(`many ISPBs, post -> delivery = ${many.latencyMeasure}; db clock - bench clock = ${many.clock.offsetMs} ms ± ${many.clock.uncertaintyMs} ms`, '');
+  }
   notes.push(...cpuLines(cpu.sections));
   printTable(env, table, notes, totalSeconds);
   process.stdout.write(`step times: ${Object.entries(stepSeconds).map(([name, s]) => `${name} ${s} s`).join(', ')}\n`);
@@ -152,7 +216,10 @@ async function main(): Promise<number> {
     apiLogLines: apiLog.slice(-50),
   });
   process.stdout.write(`results: ${path.relative(process.cwd(), file)}\n`);
-  const checksHeld = results.drainMultipart?.ok !== false && results.drainSingle?.ok !== false;
+  const manyProbes = [...(results.manyIspbs?.probes ?? []), ...(results.manyIspbs?.confirmations ?? [])];
+  const checksHeld =
+    [results.drainMultipart, results.drainSingle, results.drainSingleSix].every((drain) => drain?.ok !== false) &&
+    manyProbes.every((probe) => probe.duplicates === 0);
   if (interrupted) return 130;
   return Object.keys(errors).length === 0 && checksHeld ? 0 : 1;
 }

@@ -1,0 +1,94 @@
+/**
+ * A steady inflow for the many-ISPBs step, through the generator endpoint
+ * (`POST /api/util/msgs/{ispb}/{n}`, small n), standing in for the inbound
+ * route that does not exist yet. Open loop: POST k is due at k x n / rate
+ * seconds, ISPBs taken in turn, whatever the earlier POSTs are doing. At most
+ * MAX_IN_FLIGHT POSTs are outstanding; a POST that falls due beyond that is
+ * dropped, not sent late, so a server that cannot take the inflow shows up as
+ * inflow short of the rate (which fails the probe), never as a burst.
+ */
+import http from 'node:http';
+import type { HttpClient } from './http-client.js';
+import { sleep } from './http-client.js';
+import { summarize, type LatencySummary } from './stats.js';
+
+/** Enough for ~10,000 msg/s in POSTs of 10 at a few ms each, few enough not to swamp the API. */
+const MAX_IN_FLIGHT = 64;
+/** Timer granularity of the pacing loop: POSTs due within a tick go out together. */
+const TICK_MS = 2;
+
+export interface SenderStats {
+  rate: number;
+  batch: number;
+  posts: number;
+  messages: number;
+  /** POSTs that fell due while MAX_IN_FLIGHT were outstanding, and were not sent. */
+  dropped: number;
+  statuses: Record<string, number>;
+  /** POST request start -> its 201 reply (the generator's work, insert and commit included). */
+  postLatency: LatencySummary;
+  firstError?: string;
+}
+
+export interface RunningSender {
+  stop(): Promise<SenderStats>;
+}
+
+export function startSender(client: HttpClient, ispbs: string[], rate: number, batch: number): RunningSender {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
+  const intervalMs = (batch / rate) * 1000;
+  const statuses: Record<string, number> = {};
+  const durations: number[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let posts = 0;
+  let messages = 0;
+  let dropped = 0;
+  let firstError: string | undefined;
+  let stopped = false;
+
+  const post = (ispb: string) => {
+    const started = performance.now();
+    const done = client.request(`/api/util/msgs/${ispb}/${batch}`, { method: 'POST', agent }).then(
+      (reply) => {
+        durations.push(reply.receivedAt - started);
+        statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
+        if (reply.status === 201) messages += JSON.parse(reply.body).created;
+        else firstError ??= `POST ${ispb} answered ${reply.status}: ${reply.body.slice(0, 200)}`;
+      },
+      (err) => {
+        statuses.error = (statuses.error ?? 0) + 1;
+        firstError ??= `POST ${ispb}: ${(err as Error).message}`;
+      },
+    );
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+  };
+
+  const loop = (async () => {
+    const started = performance.now();
+    let due = 0;
+    let next = 0;
+    while (!stopped) {
+      const shouldHave = Math.floor((performance.now() - started) / intervalMs) + 1;
+      for (; due < shouldHave; due += 1) {
+        const ispb = ispbs[next++ % ispbs.length];
+        if (inFlight.size >= MAX_IN_FLIGHT) dropped += 1;
+        else {
+          posts += 1;
+          post(ispb);
+        }
+      }
+      await sleep(TICK_MS);
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      await Promise.all(inFlight);
+      agent.destroy();
+      return { rate, batch, posts, messages, dropped, statuses, postLatency: summarize(durations), firstError };
+    },
+  };
+}
