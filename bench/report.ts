@@ -6,6 +6,7 @@ import type { CpuSplit } from './cpu-split.js';
 import type { CeilingResult } from './db-ceiling.js';
 import type { DeliveryLatencyResult } from './delivery-latency.js';
 import type { GzipCost } from './gzip-cost.js';
+import type { InboundRate } from './inbound-rate.js';
 import type { DrainResult } from './drain-throughput.js';
 import type { GenerationRate } from './generation-rate.js';
 import type { Environment } from './harness.js';
@@ -29,6 +30,7 @@ export interface Results {
   drainIcom?: DrainResult;
   icomDrainToRawCeilingRatio?: number;
   gzip?: GzipCost[];
+  inbound?: InboundRate;
   rawCeiling?: RawCeilingResult;
   /** The multipart drain over the raw claim ceiling: the ratio with the target. */
   drainToRawCeilingRatio?: number;
@@ -66,6 +68,8 @@ export function rows(r: Results, errors: Record<string, string>): Row[] {
   for (const z of r.gzip ?? []) {
     out.push({ figure: `gzip level 1, batch of 10 (${z.face})`, value: `${z.plainBytes} -> ${z.gzipBytes} bytes, ${z.microsecondsPerBatch} µs CPU`, target: '' });
   }
+  const n = r.inbound;
+  out.push({ figure: `ICOM inbound, ${n?.senders ?? 6} senders, batches of 10`, value: n ? `${fmt(n.messagesPerSecond)} msg/s (${fmt(n.messages)} in ${n.seconds} s); per request ${lat(n.latency)}` : na, target: '' });
   const s = r.drainSingle;
   out.push({ figure: 'drain 1 collector, single message', value: s ? `${fmt(s.messagesPerSecond)} msg/s (${s.seconds} s${vacuums(s)})` : na, target: '>= 1,000 msg/s', pass: s && s.messagesPerSecond >= 1000 });
   out.push({ figure: '  per request', value: s ? `${lat(s.latency)} (${fmt(s.requests)} requests${oddStatuses(s)})` : na, target: '' });

@@ -6,6 +6,7 @@
  *  1 generation rate, sync and async                  (generation-rate.ts)
  *  2 drain, 6 collectors, multipart                   (drain-throughput.ts)
  *  3 raw claim ceiling, pgbench or node loop          (raw-ceiling.ts)
+ *    then the ICOM drain, gzip's cost, ICOM inbound   (drain-throughput.ts, gzip-cost.ts, inbound-rate.ts)
  *  4 drain, 1 collector, single message               (drain-throughput.ts)
  *  5 drain, 6 collectors, single message              (drain-throughput.ts)
  *  6 insert -> delivery latency                       (delivery-latency.ts)
@@ -42,12 +43,15 @@ import { cpuLines, printTable, rows, writeJson, type Results } from './report.js
 import { progress, round } from './stats.js';
 import { measureTokenBucket } from './token-bucket.js';
 import { measureGzipCost } from './gzip-cost.js';
+import { measureInboundRate } from './inbound-rate.js';
 
 /** One fresh ISPB per step, so no step sees another's messages or streams. */
 const ISPB = {
   generation: '91000001',
   drainMultipart: '92000001',
   drainIcom: '92100001',
+  inboundPayer: '92200001',
+  inboundReceiver: '92200002',
   drainSingle: '93000001',
   drainSingleSix: '93100001',
   delivery: '94000001',
@@ -64,7 +68,7 @@ const DRAIN_SINGLE = 20_000;
 const DRAIN_SINGLE_SIX = 60_000;
 
 /** Step names, in run order, for --only / BENCH_STEPS. */
-const STEPS = ['generation', 'drain-multipart', 'raw-ceiling', 'drain-icom', 'gzip', 'drain-single', 'drain-single-6', 'delivery', 'idle', 'many-ispbs', 'claim', 'ceiling', 'bucket'];
+const STEPS = ['generation', 'drain-multipart', 'raw-ceiling', 'drain-icom', 'gzip', 'inbound', 'drain-single', 'drain-single-6', 'delivery', 'idle', 'many-ispbs', 'claim', 'ceiling', 'bucket'];
 
 /** `--only a,b` (npm run bench -- --only a,b), else BENCH_STEPS=a,b, else every step. */
 function selectedSteps(argv: string[]): string[] | undefined {
@@ -141,6 +145,7 @@ async function main(): Promise<number> {
       return drain;
     });
     results.gzip = await step('gzip', () => measureGzipCost(harness.databaseUrl));
+    results.inbound = await step('inbound', () => measureInboundRate(harness.apiUrl, ISPB.inboundPayer, ISPB.inboundReceiver));
     results.drainSingle = await step('drain-single', async () => {
       await seed(http, ISPB.drainSingle, DRAIN_SINGLE);
       const vacuumsBefore = await maintenanceRuns(auditDb);
