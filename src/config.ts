@@ -19,6 +19,16 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
   readonly http: HttpLimits;
+  /** Unset (no OTEL_EXPORTER_OTLP_ENDPOINT): no tracing SDK is loaded, and the project's spans are the API's no-ops. */
+  readonly tracing: TracingSettings | undefined;
+}
+
+/** Where traces go: an OTLP/HTTP collector (Jaeger, the OpenTelemetry Collector, ...). */
+export interface TracingSettings {
+  /** Base URL as in the OpenTelemetry spec's OTEL_EXPORTER_OTLP_ENDPOINT; spans are POSTed to `<endpoint>/v1/traces`. */
+  readonly endpoint: string;
+  /** service.name of every span. */
+  readonly serviceName: string;
 }
 
 /** Limits of the HTTP server, sized for long polls on one side and hostile clients on the other. */
@@ -72,6 +82,27 @@ function postgresUrl(env: Env, key: string): string | undefined {
   return raw;
 }
 
+function httpUrl(env: Env, key: string): string | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} must be a URL like http://jaeger:4318`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${key} must start with http:// or https:// (OTLP over HTTP), got "${url.protocol}"`);
+  }
+  return raw;
+}
+
+function tracingSettings(env: Env): TracingSettings | undefined {
+  const endpoint = httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (!endpoint) return undefined;
+  return Object.freeze({ endpoint, serviceName: env.OTEL_SERVICE_NAME || 'pix-stream' });
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -96,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 4096, 1, 1_000_000),
       maxHeaderBytes: integer(env, 'HTTP_MAX_HEADER_BYTES', 16_384, 1024, 1_048_576),
     }),
+    tracing: tracingSettings(env),
   };
   // A collector in a long poll is not idle: expiring it mid-wait would take its batch away.
   if (config.streamIdleTimeoutS * 1000 <= config.longPollTimeoutMs) {

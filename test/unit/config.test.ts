@@ -29,9 +29,21 @@ describe('loadConfig', () => {
     [{ STREAM_IDLE_TIMEOUT_S: '5', LONG_POLL_TIMEOUT_MS: '8000' }, /STREAM_IDLE_TIMEOUT_S .* must be longer than LONG_POLL_TIMEOUT_MS/],
     [{ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, /HTTP_REQUEST_TIMEOUT_MS .* must not be shorter than HTTP_HEADERS_TIMEOUT_MS/],
     [{ HTTP_MAX_CONNECTIONS: '0' }, /HTTP_MAX_CONNECTIONS must be between/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT must start with http:\/\/ or https:\/\//],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /OTEL_EXPORTER_OTLP_ENDPOINT must be a URL/],
   ])('%j is refused with a message naming the key', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('tracing: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; OTEL_SERVICE_NAME defaults to pix-stream', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SERVICE_NAME: 'x' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' }).tracing).toEqual({ endpoint: 'http://jaeger:4318', serviceName: 'pix-stream' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example:4318', OTEL_SERVICE_NAME: 'pix-stream-b' }).tracing).toEqual({
+      endpoint: 'https://otel.example:4318',
+      serviceName: 'pix-stream-b',
+    });
   });
 
   it('takes the environment as given', () => {
