@@ -98,11 +98,12 @@ export class Harness {
     }
   }
 
-  async startApi(): Promise<void> {
+  /** Starts an API process (`env` on top of API_ENV); the newest one is `apiUrl`/`apiPid`. */
+  async startApi(env: Record<string, string> = {}): Promise<void> {
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'src', 'main.js')], {
       cwd: projectRoot,
-      env: { ...process.env, ...API_ENV, DATABASE_URL: this.databaseUrl, PORT: String(port) },
+      env: { ...process.env, ...API_ENV, ...env, DATABASE_URL: this.databaseUrl, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.apiPid = child.pid;

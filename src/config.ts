@@ -25,6 +25,8 @@ export interface Config {
   readonly icomBucket: IcomBucket | undefined;
   /** Unset: plain HTTP. */
   readonly tls: TlsSettings | undefined;
+  /** Unset (no OTEL_EXPORTER_OTLP_ENDPOINT): no tracing SDK is loaded, and the project's spans are the API's no-ops. */
+  readonly tracing: TracingSettings | undefined;
 }
 
 /**
@@ -51,6 +53,14 @@ export interface TlsSettings {
   readonly key: string;
   /** PEM: the CA(s) that sign participants' client certificates. Set: every connection must present one. */
   readonly clientCa: string | undefined;
+}
+
+/** Where traces go: an OTLP/HTTP collector (Jaeger, the OpenTelemetry Collector, ...). */
+export interface TracingSettings {
+  /** Base URL as in the OpenTelemetry spec's OTEL_EXPORTER_OTLP_ENDPOINT; spans are POSTed to `<endpoint>/v1/traces`. */
+  readonly endpoint: string;
+  /** service.name of every span. */
+  readonly serviceName: string;
 }
 
 /** Limits of the HTTP server, sized for long polls on one side and hostile clients on the other. */
@@ -159,6 +169,27 @@ function tlsSettings(env: Env): TlsSettings | undefined {
   return Object.freeze({ cert: certPem, key: keyPem, clientCa });
 }
 
+function httpUrl(env: Env, key: string): string | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} must be a URL like http://jaeger:4318`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${key} must start with http:// or https:// (OTLP over HTTP), got "${url.protocol}"`);
+  }
+  return raw;
+}
+
+function tracingSettings(env: Env): TracingSettings | undefined {
+  const endpoint = httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (!endpoint) return undefined;
+  return Object.freeze({ endpoint, serviceName: env.OTEL_SERVICE_NAME || 'pix-stream' });
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -185,6 +216,7 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     icomBucket: icomBucket(env),
     tls: tlsSettings(env),
+    tracing: tracingSettings(env),
   };
   // A collector in a long poll is not idle: expiring it mid-wait would take its batch away.
   if (config.streamIdleTimeoutS * 1000 <= config.longPollTimeoutMs) {

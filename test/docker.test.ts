@@ -243,6 +243,17 @@ function environmentOf(service: ComposeService): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? '' : String(value)]));
 }
 
+/**
+ * A value as `docker compose` reads it: `${VAR}`, `${VAR:-default}` and
+ * `${VAR-default}` replaced from `shell` (the shell or .env of whoever runs it).
+ */
+const interpolate = (value: string, shell: Record<string, string>) =>
+  value.replace(/\$\{(\w+)(?:(:?)-([^}]*))?\}/g, (_all, name: string, colon: string, fallback: string | undefined) => {
+    const set = shell[name];
+    if (fallback === undefined) return set ?? '';
+    return set === undefined || (colon === ':' && set === '') ? fallback : set;
+  });
+
 /** `host:container` of each published port, any host IP dropped. */
 const publishedPorts = (service: ComposeService) =>
   (service.ports ?? []).map((p) => (typeof p === 'object' ? `${p.published}:${p.target}` : String(p).replace(/^(\d+\.){3}\d+:/, '')));
@@ -304,24 +315,27 @@ describe('docker-compose.yml', () => {
     const env = environmentOf(api);
     const configSource = read('src/config.ts');
     for (const key of Object.keys(env)) expect({ key, known: configSource.includes(`'${key}'`) }).toEqual({ key, known: true });
-    const config = loadConfig({ ...env });
+    // As a plain `docker compose up` in a shell that sets nothing.
+    const config = loadConfig(Object.fromEntries(Object.entries(env).map(([key, value]) => [key, interpolate(value, {})])));
     expect(config.databaseUrl).toBe(env.DATABASE_URL); // so no embedded PostgreSQL in the container
     expect(config.port).toBe(3000);
+    expect(config.tracing).toBeUndefined(); // no Jaeger without the profile: nothing to export to
   });
 });
 
 describe('docker-compose.yml, observability profile', () => {
   const compose = parseYaml(read('docker-compose.yml')) as Compose;
-  const { prometheus, grafana } = compose.services;
+  const { prometheus, grafana, jaeger } = compose.services;
   /** The container path a host folder of this repository is mounted at. */
   const mountTarget = (service: ComposeService, hostPath: string) =>
     mountsOf(service).find((m) => m.source?.replace(/^\.\//, '').replace(/\/$/, '') === hostPath)?.target;
 
-  it('a plain `docker compose up` starts postgres and api only; prometheus and grafana need --profile observability', () => {
+  it('a plain `docker compose up` starts postgres and api only; prometheus, grafana and jaeger need --profile observability', () => {
     const always = Object.entries(compose.services).filter(([, service]) => !service.profiles).map(([name]) => name);
     expect(always.sort()).toEqual(['api', 'postgres']);
     expect(prometheus?.profiles).toEqual(['observability']);
     expect(grafana?.profiles).toEqual(['observability']);
+    expect(jaeger?.profiles).toEqual(['observability']);
     // A service that always starts must not need one that only starts with the profile.
     for (const name of always) {
       const dependsOn = compose.services[name].depends_on ?? [];
@@ -383,5 +397,25 @@ describe('docker-compose.yml, observability profile', () => {
       providers: { type: string; options: { path: string } }[];
     };
     expect(providers.map((p) => p.options.path)).toEqual([mountTarget(grafana, 'deploy/grafana/dashboards')]);
+  });
+
+  it('jaeger: the all-in-one image at a pinned version, OTLP receivers on, the UI on 16686 and OTLP/HTTP on 4318 published', () => {
+    expect(jaeger.image).toMatch(/^(docker\.io\/)?jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
+    expect(environmentOf(jaeger).COLLECTOR_OTLP_ENABLED).toBe('true');
+    expect(Number(environmentOf(jaeger).MEMORY_MAX_TRACES)).toBeGreaterThan(0); // in-memory storage, bounded
+    expect(publishedPorts(jaeger)).toEqual(expect.arrayContaining(['16686:16686', '4318:4318']));
+  });
+
+  it('api with the documented OTEL_EXPORTER_OTLP_ENDPOINT exports to the jaeger service\'s OTLP/HTTP port', () => {
+    // The command the compose file's header documents, e.g. OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318 docker compose --profile observability up
+    const documented = /OTEL_EXPORTER_OTLP_ENDPOINT=(\S+) docker compose --profile observability up/.exec(read('docker-compose.yml'));
+    expect(documented).not.toBeNull();
+    const shell = { OTEL_EXPORTER_OTLP_ENDPOINT: documented![1] };
+    const env = Object.fromEntries(Object.entries(environmentOf(compose.services.api)).map(([key, value]) => [key, interpolate(value, shell)]));
+    const { tracing } = loadConfig(env);
+    const endpoint = new URL(tracing!.endpoint);
+    expect(endpoint.hostname).toBe('jaeger');
+    expect(endpoint.port).toBe('4318'); // Jaeger's OTLP/HTTP receiver (4317 is gRPC, which the API does not speak)
+    expect(tracing!.serviceName).toBe('pix-stream');
   });
 });

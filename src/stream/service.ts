@@ -9,14 +9,16 @@
  * until a NOTIFY for its ISPB, the deadline, shutdown, or its client hanging up.
  * When the deadline passes (or shutdown), a last attempt records an iteration even
  * if empty, so the reply is 204 with a Pull-Next to carry on from.
+ * Each attempt and each wait is a span (lib/tracing.ts), a no-op unless tracing is on.
  */
 import { v4 as uuidv4 } from 'uuid';
 import type { Database } from '../db/database.js';
 import type { StreamFace } from '../db/models/stream.js';
 import type { Metrics } from '../lib/metrics.js';
+import { traced } from '../lib/tracing.js';
 import { BatchAcknowledged, CollectorLimit, StreamEnded, UnknownIteration } from './errors.js';
 import { completeIcomParts, type IcomMessage } from './icom-parts.js';
-import type { LongPoll } from './long-poll.js';
+import type { LongPoll, WakeReason } from './long-poll.js';
 import { ackIteration } from './sql/ack-iteration.js';
 import { countOpenStreams, lockCollectorSlots, secondsUntilSlotFrees } from './sql/collector-slots.js';
 import { closeOpenStreams, closeStream, expireStreamsPastDeadline, type EndedStreams } from './sql/end-streams.js';
@@ -52,6 +54,10 @@ export interface Delivery {
   count: number;
   payload: DeliveredPayload;
 }
+
+/** Span attributes of one claim attempt: null is "nothing yet, wait" (see attemptClaim). */
+const claimOutcome = (delivery: Delivery | null) => ({ 'pix.answered': delivery !== null, 'pix.messages': delivery?.count ?? 0 });
+const wakeReason = (reason: WakeReason) => ({ 'pix.wake_reason': reason });
 
 export class StreamService {
   constructor(
@@ -98,13 +104,13 @@ export class StreamService {
       const waiter = this.longPoll.subscribe(ispb);
       try {
         const final = Date.now() >= deadline || this.longPoll.shuttingDown;
-        const delivery = await this.attemptClaim(ispb, iterationId, options, final);
+        const delivery = await traced('stream.claim', { 'pix.ispb': ispb, 'pix.face': options.face, 'pix.final': final }, () => this.attemptClaim(ispb, iterationId, options, final), claimOutcome);
         if (delivery) {
           const outcome = delivery.count > 0 ? 'messages' : 'empty';
           this.metrics.longPollWait.observe({ outcome, face: options.face }, (Date.now() - requested) / 1000);
           return delivery;
         }
-        const reason = await waiter.wait(deadline - Date.now(), signal);
+        const reason = await traced('stream.long_poll.wait', { 'pix.ispb': ispb }, () => waiter.wait(deadline - Date.now(), signal), wakeReason);
         if (reason === 'aborted') return null;
       } finally {
         waiter.cancel();

@@ -36,6 +36,8 @@ describe('loadConfig', () => {
     [{ ICOM_BUCKET_REFILL_PER_S: '7.5' }, /ICOM_BUCKET_REFILL_PER_S must be an integer/],
     // Off does not skip the check: a typo in the other key still stops the start.
     [{ ICOM_BUCKET_CAPACITY: '0', ICOM_BUCKET_REFILL_PER_S: 'fast' }, /ICOM_BUCKET_REFILL_PER_S must be an integer/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT must start with http:\/\/ or https:\/\//],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /OTEL_EXPORTER_OTLP_ENDPOINT must be a URL/],
   ])('%j is refused with a message naming the key', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -46,6 +48,16 @@ describe('loadConfig', () => {
     [{ ICOM_BUCKET_REFILL_PER_S: '0' }],
   ])('%j turns the ICOM traffic limit off', (env) => {
     expect(loadConfig(env).icomBucket).toBeUndefined();
+  });
+
+  it('tracing: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; OTEL_SERVICE_NAME defaults to pix-stream', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SERVICE_NAME: 'x' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' }).tracing).toEqual({ endpoint: 'http://jaeger:4318', serviceName: 'pix-stream' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example:4318', OTEL_SERVICE_NAME: 'pix-stream-b' }).tracing).toEqual({
+      endpoint: 'https://otel.example:4318',
+      serviceName: 'pix-stream-b',
+    });
   });
 
   it('takes the environment as given', () => {
