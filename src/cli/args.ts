@@ -1,7 +1,7 @@
 /**
  * Command-line parsing: node:util parseArgs (strict) per command, then one
  * check per option. Every mistake is a UsageError (exit code 2) whose message
- * names the option.
+ * names the option. The checks are exported for flow/args.ts.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -44,7 +44,7 @@ const MAX_COLLECTORS = 64;
 /** The server's own ceiling for one generation request (it answers 400 above it). */
 const MAX_GENERATION = 10_000_000;
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export type Options = NonNullable<ParseArgsConfig['options']>;
 
 const common: Options = {
   ispb: { type: 'string' },
@@ -68,10 +68,10 @@ const generateSpec: Options = {
   count: { type: 'string', short: 'n' },
 };
 
-type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | undefined>;
 
 /** parseArgs in strict mode, its TypeErrors turned into UsageErrors. Null when --help was asked. */
-function parse(command: string, args: string[], options: Options): Values | null {
+export function parse(command: string, args: string[], options: Options): Values | null {
   let values: Values;
   try {
     values = parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
@@ -84,14 +84,14 @@ function parse(command: string, args: string[], options: Options): Values | null
 }
 
 /** The challenge face takes 8 digits; ICOM's ISPBs may hold capital letters too. */
-function requireIspb(command: string, raw: string | boolean | undefined, icom = false): string {
+export function requireIspb(command: string, raw: string | boolean | undefined, icom = false): string {
   if (typeof raw !== 'string') throw new UsageError('--ispb is required', command);
   if (icom && !/^[0-9A-Z]{8}$/.test(raw)) throw new UsageError(`--ispb must be 8 characters of 0-9 and A-Z with --icom, got "${raw}"`, command);
   if (!icom && !/^\d{8}$/.test(raw)) throw new UsageError(`--ispb must be exactly 8 digits, got "${raw}"`, command);
   return raw;
 }
 
-function positiveInteger(command: string, name: string, raw: string | boolean | undefined, fallback: number, max: number): number {
+export function positiveInteger(command: string, name: string, raw: string | boolean | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (!(value >= 1 && value <= max)) {
@@ -100,7 +100,7 @@ function positiveInteger(command: string, name: string, raw: string | boolean | 
   return value;
 }
 
-function baseUrl(command: string, raw: string | boolean | undefined): URL {
+export function baseUrl(command: string, raw: string | boolean | undefined): URL {
   const text = typeof raw === 'string' ? raw : DEFAULT_BASE_URL;
   let url: URL;
   try {

@@ -1,18 +1,20 @@
 /** Usage texts, printed by --help (stdout) and after a usage error (stderr). */
 import { DEFAULT_BASE_URL, DEFAULT_COLLECTORS } from './args.js';
+import { FLOW_DEFAULTS } from './flow/args.js';
 
 export const MAIN_HELP = `Usage: pix-stream <command> [options]
 
 Commands:
   collect    drain an ISPB's message stream into a file, as a bank's collectors would (JSON, or ICOM XML)
   generate   have the API generate random messages for an ISPB (and follow the job for large counts)
+  flow       rehearse payer → receiver over ICOM: transfers, their pacs.002 answers, end-to-end latencies
   help       show help for a command: pix-stream help collect
 
 Options:
   -h, --help   show help
 
 Run "pix-stream <command> --help" for the command's options.
-Exit codes: 0 done, 1 failed, 2 bad arguments, 130 interrupted (generate, or a second Ctrl-C).
+Exit codes: 0 done, 1 failed, 2 bad arguments, 130 interrupted (generate, flow, or a second Ctrl-C).
 `;
 
 export const COLLECT_HELP = `Usage: pix-stream collect --ispb <ispb> [options]
@@ -76,4 +78,46 @@ Example:
   pix-stream generate --ispb 12345678 --count 250000
 `;
 
-export const HELP: Record<string, string> = { collect: COLLECT_HELP, generate: GENERATE_HELP };
+export const FLOW_HELP = `Usage: pix-stream flow --payer <ispb> --receiver <ispb> --count <n> [options]
+
+Rehearses the PIX flow between two participants through the ICOM face and
+measures it. The payer posts n credit transfers (pacs.008, random parties
+made by the API's generator rules) to POST /api/v1/in/{payer}/msgs; the
+receiver's collectors take them from its stream and answer each with a
+pacs.002 (ACSP, or RJCT for the chosen share), posted as the receiver before
+the batch is acknowledged; the payer's collectors take the reports. Matching
+is by EndToEndId, redeliveries are recognised by PI-ResourceId.
+
+Ends when every transfer is delivered and reported, or after --idle-exit
+seconds with nothing new once all are posted; then prints counts, latencies
+(posted → accepted, delivered, reported: p50 p90 p99 max) and rates.
+
+Options:
+      --payer <ispb>        the paying participant, 8 digits (required)
+      --receiver <ispb>     the receiving participant, 8 digits, not the payer (required)
+  -n, --count <n>           credit transfers to post, 1-1,000,000 (required)
+      --reject-share <x>    share the receiver rejects, 0-1 (default ${FLOW_DEFAULTS.rejectShare}):
+                            exactly round(n × x) transfers, picked at random
+      --reject-reason <c>   the RJCT's reason code (default ${FLOW_DEFAULTS.rejectReason})
+  -c, --collectors <n>      ICOM collectors on each side, 1-64 (default ${DEFAULT_COLLECTORS}; the
+                            server allows 6 open streams per ISPB by default)
+      --batch <n>           transfers per POST, 1-10 (default ${FLOW_DEFAULTS.batch}; above 1 multipart/mixed)
+      --concurrency <n>     POSTs of transfers in flight, 1-64 (default ${FLOW_DEFAULTS.concurrency})
+      --gzip                gzip the posted bodies (Content-Encoding: gzip)
+      --idle-exit <s>       seconds of nothing new, after the last post, before giving up
+                            on what is missing (default ${FLOW_DEFAULTS.idleExitS})
+      --json                print the summary as JSON
+      --base-url <url>      the API (default ${DEFAULT_BASE_URL})
+  -h, --help                show this help
+
+Exit codes: 0 every transfer delivered once and reported once with the status
+given; 1 anything missing, doubled (one EndToEndId under two PI-ResourceIds),
+refused by the API (admi.002) or failed; 2 bad arguments; 130 interrupted.
+Posts are retried on network errors, 5xx and 429 with the same body: the API
+is idempotent on BizMsgIdr, so a retry never stores a message twice.
+
+Example:
+  pix-stream flow --payer 11112222 --receiver 22223333 --count 1000 --reject-share 0.1
+`;
+
+export const HELP: Record<string, string> = { collect: COLLECT_HELP, generate: GENERATE_HELP, flow: FLOW_HELP };

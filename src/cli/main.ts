@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * pix-stream's command line (package.json "bin"): `collect` and `generate`
- * against a running API. Only Node built-ins, so it runs wherever the API's
- * dist/ does.
+ * pix-stream's command line (package.json "bin"): `collect`, `generate` and
+ * `flow` against a running API. It ships in the API's dist/: collect and
+ * generate use only Node built-ins; flow also builds and reads ISO 20022
+ * messages with the API's own modules (src/iso20022, the generator's rules).
  *
  * Exit codes: 0 done, 1 failed, 2 bad arguments, 130 interrupted.
  */
 import { parseCollect, parseGenerate, UsageError } from './args.js';
 import { collect } from './collect.js';
+import { parseFlow } from './flow/args.js';
 import { generate } from './generate.js';
 import { HELP, MAIN_HELP } from './help.js';
 import { closeAgents } from './http.js';
@@ -37,6 +39,13 @@ async function run(argv: string[]): Promise<number> {
       const options = parseGenerate(rest);
       if (!options) return help('generate');
       return generate(options);
+    }
+    case 'flow': {
+      const options = parseFlow(rest);
+      if (!options) return help('flow');
+      // Loaded only here: its XML reader and generator rules would slow every other command's start.
+      const { flow } = await import('./flow/run.js');
+      return flow(options);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

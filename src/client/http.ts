@@ -43,6 +43,8 @@ export interface RequestOptions {
   agent?: http.Agent;
   /** A (decompressed) body larger than this fails the request: a guard against gzip bombs. */
   maxBodyBytes?: number;
+  /** Sent as the request body, with its Content-Length (the CLI's posts to ICOM inbound). */
+  body?: Buffer;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -61,9 +63,10 @@ export function request(url: URL, options: RequestOptions = {}): Promise<HttpRep
   return new Promise<HttpReply>((resolve, reject) => {
     if (options.signal?.aborted) return reject(new RequestAborted());
     let responded = false;
+    const headers = options.body ? { ...options.headers, 'content-length': String(options.body.length) } : options.headers;
     const req = transport.request(url, {
       method: options.method ?? 'GET',
-      headers: options.headers,
+      headers,
       agent: options.agent ?? defaultAgents[url.protocol as keyof typeof defaultAgents],
     });
     const onAbort = () => {
@@ -100,7 +103,7 @@ export function request(url: URL, options: RequestOptions = {}): Promise<HttpRep
       res.on('aborted', () => settle(() => reject(new Error('connection closed before the response ended'))));
     });
     req.on('error', (err) => settle(() => reject(err)));
-    req.end();
+    req.end(options.body);
   });
 }
 

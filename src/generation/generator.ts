@@ -6,12 +6,10 @@
  * NOTIFYs: collectors already waiting start on the first chunk.
  */
 import type { Database, Queryable } from '../db/database.js';
-import { randomCnpj, randomCpf } from './rules/documents.js';
-import { TIPOS_CONTA } from './rules/formats.js';
 import { endToEndId, txId } from './rules/ids.js';
-import { randomCompanyName, randomPersonName } from './rules/names.js';
+import { randomCampoLivre, randomParty } from './rules/parties.js';
 import { PARTICIPANTS } from './rules/participants.js';
-import { pick, randomDigits, randomInt, randomValor } from './rules/random.js';
+import { pick, randomInt, randomValor } from './rules/random.js';
 import * as repo from './sql/insert-messages.js';
 import { renderForwardedPacs008 } from '../iso20022/pacs008.js';
 import type { Party } from '../iso20022/message.js';
@@ -21,28 +19,13 @@ const GENERATION_LANES = 2;
 const RECEIVER_POOL_SIZE = 50;
 const PAYER_POOL_SIZE = 300;
 const PAYER_ISPBS = PARTICIPANTS.map((participant) => participant.ispb);
-const CAMPO_LIVRE_SAMPLES = ['Aluguel', 'Pagamento de pedido', 'Mensalidade escolar', 'Divisão da conta', 'Reembolso', 'Serviços prestados'];
-
-export function randomClient(ispb: string): repo.NewClient {
-  // Roughly one payment party in five is a company (CNPJ), the rest persons (CPF).
-  const company = randomInt(1, 5) === 1;
-  return {
-    nome: company ? randomCompanyName() : randomPersonName(),
-    cpfCnpj: company ? randomCnpj() : randomCpf(),
-    ispb,
-    agencia: String(randomInt(1, 9999)).padStart(4, '0').slice(-randomInt(1, 4)),
-    contaTransacional: randomDigits(randomInt(5, 12)),
-    tipoConta: pick(TIPOS_CONTA),
-  };
-}
-
 function party({ id: _id, ...fields }: repo.PoolClient): Party {
   return fields as Party;
 }
 
 function randomMessage(payer: repo.PoolClient, receiver: repo.PoolClient, now: number): repo.NewMessage {
   const paidAt = new Date(now - randomInt(0, 300_000));
-  const campoLivre = randomInt(1, 4) === 1 ? `${pick(CAMPO_LIVRE_SAMPLES)} ${randomInt(1, 9999)}` : '';
+  const campoLivre = randomCampoLivre();
   const message = {
     endToEndId: endToEndId(payer.ispb, paidAt),
     valor: randomValor(),
@@ -60,7 +43,7 @@ function randomMessage(payer: repo.PoolClient, receiver: repo.PoolClient, now: n
 async function clientPool(db: Database, ispbs: readonly string[], size: number): Promise<repo.PoolClient[]> {
   const existing = await repo.findClients(db, ispbs, size);
   if (existing.length >= size) return existing;
-  const fresh = Array.from({ length: size - existing.length }, () => randomClient(pick(ispbs)));
+  const fresh = Array.from({ length: size - existing.length }, () => randomParty(pick(ispbs)));
   return existing.concat(await repo.insertClients(db, fresh));
 }
 
