@@ -6,12 +6,11 @@
  * own keep-alive connection. Every answer must be 201.
  */
 import http from 'node:http';
-import { randomClient } from '../src/generation/generator.js';
 import { endToEndId, txId } from '../src/generation/rules/ids.js';
+import { randomParty } from '../src/generation/rules/parties.js';
 import { randomValor } from '../src/generation/rules/random.js';
 import { renderMultipartMixed } from '../src/http/icom/multipart.js';
 import { newBizMsgIdr } from '../src/iso20022/ids.js';
-import type { Party } from '../src/iso20022/message.js';
 import { SPI_ISPB } from '../src/iso20022/message.js';
 import { renderPacs008 } from '../src/iso20022/pacs008.js';
 import { perSecond, progress, summarize, type LatencySummary } from './stats.js';
@@ -32,8 +31,8 @@ function batchBody(payer: string, receiver: string): { contentType: string; body
     const message = {
       endToEndId: endToEndId(payer, now),
       valor: randomValor(),
-      pagador: randomClient(payer) as Party,
-      recebedor: randomClient(receiver) as Party,
+      pagador: randomParty(payer),
+      recebedor: randomParty(receiver),
       campoLivre: '',
       txId: txId(),
       dataHoraPagamento: now.toISOString(),
