@@ -67,7 +67,7 @@ async function openStreams(ispbs: string[]): Promise<number> {
 
 it('300 transfers with a tenth rejected: each delivered and reported once, all acknowledged; a second run with the same ISPBs too', async () => {
   const [a, b] = twoIspbs();
-  const args = ['flow', '--payer', a, '--receiver', b, '--count', '300', '--reject-share', '0.1', '--idle-exit', '3', '--base-url', server.url];
+  const args = ['flow', '--payer', a, '--receiver', b, '--count', '300', '--reject-share', '0.1', '--idle-exit', '10', '--base-url', server.url];
 
   const first = await runCli(args);
 
@@ -122,7 +122,7 @@ it('transfers another collector of the receiver takes are missing: summary says 
   // A collector of B's outside the rehearsal, already waiting: it wins some of the 30 transfers (one per post).
   const thief = icomDrain(server.url, b, { multipart: true, emptyPolls: 15 });
 
-  const run = await runCli(['flow', '--payer', a, '--receiver', b, '--count', '30', '--batch', '1', '--concurrency', '1', '--collectors', '2', '--idle-exit', '1', '--json', '--base-url', server.url]);
+  const run = await runCli(['flow', '--payer', a, '--receiver', b, '--count', '30', '--batch', '1', '--concurrency', '1', '--collectors', '2', '--idle-exit', '4', '--json', '--base-url', server.url]);
 
   const stolen = (await thief).length;
   expect(stolen).toBeGreaterThan(0);

@@ -112,7 +112,7 @@ async function waitForRow(page: Page, ispb: string, expected: Partial<RowFigures
       ispbs[0],
     );
     await page.waitForFunction(() => /completed/.test(document.querySelector('#jobs tbody')?.textContent ?? ''), { timeout: 60_000 });
-    await waitForRow(page, ispbs[2], { pending: seeded[2] + 20_000 }, 5_000);
+    await waitForRow(page, ispbs[2], { pending: seeded[2] + 20_000 }, 15_000);
 
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

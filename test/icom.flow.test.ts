@@ -21,6 +21,19 @@ afterAll(async () => {
   await Promise.all([server.stop(), other.stop()]);
 });
 
+/** Runs `work` over the items with at most `limit` in flight: senders, as banks run them, keep a bounded number of posts open. */
+async function inFlight<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index], index);
+    }
+  }));
+  return results;
+}
+
 const chunks = <T>(items: T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
 const endToEndOf = (xml: string, path: string[]): string => path.reduce((node, name) => node[name], thirdPartyXml.parse(xml).Envelope.Document);
 
@@ -39,7 +52,7 @@ it('1,000 transfers A → B and their reports B → A: each delivered exactly on
   const transfers = Array.from({ length: 1000 }, () => creditTransfer(a, b));
   // Collectors wait on both processes while the transfers are posted to both.
   const bCollectors = Array.from({ length: 6 }, (_, i) => icomDrain(i % 2 ? other.url : server.url, b, { multipart: true, gzip: true, emptyPolls: 3 }));
-  const posted = await Promise.all(chunks(transfers, 10).map((batch, i) => post(i % 2 ? other.url : server.url, a, batch.map((t) => t.xml))));
+  const posted = await inFlight(chunks(transfers, 10), 8, (batch, i) => post(i % 2 ? other.url : server.url, a, batch.map((t) => t.xml)));
   expect(posted.every((reply) => reply.status === 201)).toBe(true);
   const atB = (await Promise.all(bCollectors)).flat();
   const delivered = atB.map((m: IcomMessage) => endToEndOf(m.xml, ['FIToFICstmrCdtTrf', 'CdtTrfTxInf', 'PmtId', 'EndToEndId']));
@@ -48,7 +61,7 @@ it('1,000 transfers A → B and their reports B → A: each delivered exactly on
 
   const reports = delivered.map((endToEndId, i) => statusReport(b, endToEndId, i % 10 === 0 ? 'RJCT' : 'ACSP', i % 10 === 0 ? 'AM04' : null));
   const aCollectors = Array.from({ length: 6 }, (_, i) => icomDrain(i % 2 ? other.url : server.url, a, { multipart: true, emptyPolls: 3 }));
-  const answered = await Promise.all(chunks(reports, 10).map((batch, i) => post(i % 2 ? server.url : other.url, b, batch.map((r) => r.xml))));
+  const answered = await inFlight(chunks(reports, 10), 8, (batch, i) => post(i % 2 ? server.url : other.url, b, batch.map((r) => r.xml)));
   expect(answered.every((reply) => reply.status === 201)).toBe(true);
   const atA = (await Promise.all(aCollectors)).flat();
   const reported = atA.map((m) => endToEndOf(m.xml, ['FIToFIPmtStsRpt', 'TxInfAndSts', 'OrgnlEndToEndId']));
