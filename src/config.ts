@@ -99,17 +99,18 @@ function oneOf<T extends string>(env: Env, key: string, fallback: T, allowed: re
   return raw as T;
 }
 
-function postgresUrl(env: Env, key: string): string | undefined {
+/** An optional URL of one of `schemes`; an error names the key and shows `example`. */
+function url(env: Env, key: string, schemes: readonly string[], example: string): string | undefined {
   const raw = env[key];
   if (raw === undefined || raw === '') return undefined;
-  let url: URL;
+  let parsed: URL;
   try {
-    url = new URL(raw);
+    parsed = new URL(raw);
   } catch {
-    throw new ConfigError(`${key} must be a URL like postgres://user:password@host:5432/database`);
+    throw new ConfigError(`${key} must be a URL like ${example}`);
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(`${key} must start with postgres:// or postgresql://, got "${url.protocol}"`);
+  if (!schemes.includes(parsed.protocol.slice(0, -1))) {
+    throw new ConfigError(`${key} must start with ${schemes.map((scheme) => `${scheme}://`).join(' or ')}, got "${parsed.protocol}"`);
   }
   return raw;
 }
@@ -169,23 +170,9 @@ function tlsSettings(env: Env): TlsSettings | undefined {
   return Object.freeze({ cert: certPem, key: keyPem, clientCa });
 }
 
-function httpUrl(env: Env, key: string): string | undefined {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${key} must be a URL like http://jaeger:4318`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${key} must start with http:// or https:// (OTLP over HTTP), got "${url.protocol}"`);
-  }
-  return raw;
-}
-
 function tracingSettings(env: Env): TracingSettings | undefined {
-  const endpoint = httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  // OTLP over HTTP (the only exporter loaded).
+  const endpoint = url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http', 'https'], 'http://jaeger:4318');
   if (!endpoint) return undefined;
   return Object.freeze({ endpoint, serviceName: env.OTEL_SERVICE_NAME || 'pix-stream' });
 }
@@ -195,7 +182,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     port: integer(env, 'PORT', 3000, 0, 65535),
-    databaseUrl: postgresUrl(env, 'DATABASE_URL'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database'),
     embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
     embeddedPgDataDir: env.EMBEDDED_PG_DATA_DIR || '.data/postgres',
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 2, 500),
