@@ -47,11 +47,13 @@ it('the same BizMsgIdr posted 20 times at once to two API processes: one message
   expect(rows[0].n).toBe(1);
 });
 
+// Collectors stop after 10 empty long polls in a row (5 s of quiet): on a busy machine the first posts of a phase
+// may take a few seconds to arrive, and a collector that left early would miss them.
 it('1,000 transfers A → B and their reports B → A: each delivered exactly once, with 6 collectors on each side', async () => {
   const [a, b] = [randomIspb(), randomIspb()];
   const transfers = Array.from({ length: 1000 }, () => creditTransfer(a, b));
   // Collectors wait on both processes while the transfers are posted to both.
-  const bCollectors = Array.from({ length: 6 }, (_, i) => icomDrain(i % 2 ? other.url : server.url, b, { multipart: true, gzip: true, emptyPolls: 3 }));
+  const bCollectors = Array.from({ length: 6 }, (_, i) => icomDrain(i % 2 ? other.url : server.url, b, { multipart: true, gzip: true, emptyPolls: 10 }));
   const posted = await inFlight(chunks(transfers, 10), 8, (batch, i) => post(i % 2 ? other.url : server.url, a, batch.map((t) => t.xml)));
   expect(posted.every((reply) => reply.status === 201)).toBe(true);
   const atB = (await Promise.all(bCollectors)).flat();
@@ -60,7 +62,7 @@ it('1,000 transfers A → B and their reports B → A: each delivered exactly on
   expect(new Set(delivered)).toEqual(new Set(transfers.map((t) => t.endToEndId)));
 
   const reports = delivered.map((endToEndId, i) => statusReport(b, endToEndId, i % 10 === 0 ? 'RJCT' : 'ACSP', i % 10 === 0 ? 'AM04' : null));
-  const aCollectors = Array.from({ length: 6 }, (_, i) => icomDrain(i % 2 ? other.url : server.url, a, { multipart: true, emptyPolls: 3 }));
+  const aCollectors = Array.from({ length: 6 }, (_, i) => icomDrain(i % 2 ? other.url : server.url, a, { multipart: true, emptyPolls: 10 }));
   const answered = await inFlight(chunks(reports, 10), 8, (batch, i) => post(i % 2 ? server.url : other.url, b, batch.map((r) => r.xml)));
   expect(answered.every((reply) => reply.status === 201)).toBe(true);
   const atA = (await Promise.all(aCollectors)).flat();
