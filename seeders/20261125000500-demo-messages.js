@@ -38,10 +38,14 @@ module.exports = {
       { ignoreDuplicates: true },
     );
     const [rows] = await queryInterface.sequelize.query(
-      'SELECT id, cpf_cnpj, ispb FROM clients WHERE cpf_cnpj IN (:cpfs)',
+      'SELECT id, cpf_cnpj, ispb, agencia, conta_transacional FROM clients WHERE cpf_cnpj IN (:cpfs)',
       { replacements: { cpfs: CLIENTS.map((client) => client[1]) } },
     );
-    const idOf = (index) => rows.find((row) => row.cpf_cnpj === CLIENTS[index][1]);
+    // By the whole account (the unique key), not the CPF alone: the same person may bank elsewhere too.
+    const idOf = (index) => {
+      const [, cpfCnpj, ispb, agencia, conta] = CLIENTS[index];
+      return rows.find((row) => row.cpf_cnpj === cpfCnpj && row.ispb === ispb && row.agencia === agencia && row.conta_transacional === conta);
+    };
     const messages = SUFFIXES.map((suffix, i) => {
       const payer = idOf(PAYERS[i % PAYERS.length]);
       const receiver = idOf(i < 24 ? i % 2 : 2);
