@@ -62,9 +62,11 @@ it('1,000 transfers A → B and their reports B → A: each delivered exactly on
   expect(new Set(delivered)).toEqual(new Set(transfers.map((t) => t.endToEndId)));
 
   const reports = delivered.map((endToEndId, i) => statusReport(b, endToEndId, i % 10 === 0 ? 'RJCT' : 'ACSP', i % 10 === 0 ? 'AM04' : null));
-  const aCollectors = Array.from({ length: 6 }, (_, i) => icomDrain(i % 2 ? other.url : server.url, a, { multipart: true, emptyPolls: 10 }));
   const answered = await inFlight(chunks(reports, 10), 8, (batch, i) => post(i % 2 ? server.url : other.url, b, batch.map((r) => r.xml)));
   expect(answered.every((reply) => reply.status === 201)).toBe(true);
+  // A's collectors come once the reports are in (a busy machine can stall a posting phase longer than any quiet
+  // period a collector waits out); B's phase above has its collectors waiting while the transfers arrive.
+  const aCollectors = Array.from({ length: 6 }, (_, i) => icomDrain(i % 2 ? other.url : server.url, a, { multipart: true, emptyPolls: 10 }));
   const atA = (await Promise.all(aCollectors)).flat();
   const reported = atA.map((m) => endToEndOf(m.xml, ['FIToFIPmtStsRpt', 'TxInfAndSts', 'OrgnlEndToEndId']));
   expect(reported).toHaveLength(1000);
