@@ -5,28 +5,13 @@
  * a second run with the same ISPBs works the same; a transfer another
  * collector takes is reported missing (exit 1). `npm test` builds dist/ first.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { randomIspb } from './support/factories';
 import { icomDrain } from './support/icom-client';
+import { runCli, type Finished } from './support/cli-process';
 import { startTestServer, type TestServer } from './support/server';
 
-const CLI = path.resolve(__dirname, '../dist/src/cli/main.js');
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function runCli(args: string[]): Promise<Finished> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 /** Exit code check that shows the CLI's output when it fails. */
 function expectExit(run: Finished, code: number): void {

@@ -4,24 +4,14 @@
  * is not in this branch yet). What the output holds must be exactly what the
  * stub saw acknowledged, each PI-ResourceId once. `npm test` builds dist/ first.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { newResourceId } from '../src/iso20022/ids';
+import { runCli } from './support/cli-process';
 import { startIcomStub, type CannedMessage, type IcomStub } from './support/icom-stub';
 
-const CLI = path.resolve(__dirname, '../dist/src/cli/main.js');
 const ISPB = 'AB12CD34';
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 function canned(count: number): CannedMessage[] {
   return Array.from({ length: count }, (_, i) => ({
