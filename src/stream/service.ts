@@ -102,18 +102,22 @@ export class StreamService {
     const deadline = requested + this.settings.longPollTimeoutMs;
     for (;;) {
       const waiter = this.longPoll.subscribe(ispb);
+      let full = false;
       try {
         const final = Date.now() >= deadline || this.longPoll.shuttingDown;
         const delivery = await traced('stream.claim', { 'pix.ispb': ispb, 'pix.face': options.face, 'pix.final': final }, () => this.attemptClaim(ispb, iterationId, options, final), claimOutcome);
         if (delivery) {
           const outcome = delivery.count > 0 ? 'messages' : 'empty';
           this.metrics.longPollWait.observe({ outcome, face: options.face }, (Date.now() - requested) / 1000);
+          full = delivery.count === options.batchSize;
           return delivery;
         }
         const reason = await traced('stream.long_poll.wait', { 'pix.ispb': ispb }, () => waiter.wait(deadline - Date.now(), signal), wakeReason);
         if (reason === 'aborted') return null;
       } finally {
         waiter.cancel();
+        // A notification wakes one collector (long-poll.ts): a full batch says more may be pending, so wake the next.
+        if (full) this.longPoll.notify(ispb);
       }
     }
   }

@@ -57,4 +57,57 @@ describe('LongPoll', () => {
     waiters.forEach((waiter) => waiter.cancel());
     expect(longPoll.waiting).toBe(0);
   });
+
+  it('a notify wakes one waiter of the ISPB, preferring one that is waiting over one still claiming', async () => {
+    const longPoll = new LongPoll();
+    const claiming = longPoll.subscribe('11111111'); // subscribed, not yet waiting
+    const waiters = [longPoll.subscribe('11111111'), longPoll.subscribe('11111111')];
+    const settled: string[] = [];
+    waiters.forEach((waiter, i) => void waiter.wait(200, never).then((reason) => settled.push(`${i}:${reason}`)));
+    longPoll.notify('11111111');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toEqual(['0:notified']);
+    longPoll.notify('11111111');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toEqual(['0:notified', '1:notified']);
+    // Nobody left waiting: the third notify goes to the one still claiming, which looks again at once.
+    longPoll.notify('11111111');
+    await expect(claiming.wait(200, never)).resolves.toBe('notified');
+    [claiming, ...waiters].forEach((waiter) => waiter.cancel());
+    expect(longPoll.waiting).toBe(0);
+  });
+
+  it('a waiter cancelled with a wake it never acted on passes it to another waiter', async () => {
+    const longPoll = new LongPoll();
+    const leaving = longPoll.subscribe('11111111'); // claiming when the notify comes, then returns a batch
+    const other = longPoll.subscribe('11111111');
+    const otherWoken = other.wait(1000, never);
+    const leavingWait = leaving.wait(1000, never); // both waiting: the first subscribed is picked
+    longPoll.notify('11111111');
+    await expect(leavingWait).resolves.toBe('notified');
+    leaving.cancel(); // it saw its wake and claims on it: nothing passed on
+    const raced = await Promise.race([otherWoken, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 50))]);
+    expect(raced).toBe('still waiting');
+
+    const busy = longPoll.subscribe('11111111');
+    longPoll.notify('11111111'); // `other` is waiting: it gets this one
+    await expect(otherWoken).resolves.toBe('notified');
+    other.cancel();
+    const third = longPoll.subscribe('11111111');
+    const thirdWoken = third.wait(1000, never);
+    longPoll.notify('11111111'); // `third` waits, `busy` claims: `third` gets it
+    await expect(thirdWoken).resolves.toBe('notified');
+    third.cancel();
+    const last = longPoll.subscribe('11111111');
+    const lastWoken = last.wait(1000, never);
+    const another = longPoll.subscribe('11111111');
+    longPoll.notify('11111111'); // to `last`, the one waiting
+    longPoll.notify('11111111'); // to `busy` (claiming; `another` is claiming too but subscribed later)
+    await expect(lastWoken).resolves.toBe('notified');
+    last.cancel();
+    busy.cancel(); // left with a wake it never saw: passed to `another`
+    await expect(another.wait(1000, never)).resolves.toBe('notified');
+    another.cancel();
+    expect(longPoll.waiting).toBe(0);
+  });
 });
