@@ -18,6 +18,7 @@ export interface RequestOptions {
   headers?: http.OutgoingHttpHeaders;
   agent?: http.Agent;
   signal?: AbortSignal;
+  body?: string | Buffer;
 }
 
 /** A keep-alive agent holding exactly one socket: one collector, one connection. */
@@ -54,7 +55,7 @@ export class HttpClient {
         },
       );
       req.on('error', reject);
-      req.end();
+      req.end(options.body);
     });
   }
 

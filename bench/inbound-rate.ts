@@ -25,8 +25,9 @@ export interface InboundRate {
   statuses: Record<string, number>;
 }
 
-function batchBody(payer: string, receiver: string): { contentType: string; body: Buffer } {
-  const parts = Array.from({ length: 10 }, () => {
+/** `count` fresh credit transfers from `payer` to `receiver`, as one multipart/mixed inbound body. */
+export function batchBody(payer: string, receiver: string, count = 10): { contentType: string; body: Buffer } {
+  const parts = Array.from({ length: count }, () => {
     const now = new Date();
     const message = {
       endToEndId: endToEndId(payer, now),

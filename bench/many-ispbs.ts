@@ -16,7 +16,7 @@
  *  - no POST or collector request failed.
  *
  * post -> delivery, precisely: from messages.created_at (now() of the
- * generator's insert transaction, i.e. its BEGIN, taken just before the INSERT
+ * inbound route's insert transaction, i.e. its BEGIN, taken just before the INSERT
  * and its commit: the latency includes the commit) on the database's clock, to
  * the moment the collector holding it had read the whole reply, on this
  * process's wall clock (same machine: clockOffset() prints how far apart).

@@ -1,7 +1,8 @@
 /**
- * A steady inflow for the many-ISPBs step, through the generator endpoint
- * (`POST /api/util/msgs/{ispb}/{n}`, small n), standing in for the inbound
- * route that does not exist yet. Open loop: POST k is due at k x n / rate
+ * A steady inflow for the many-ISPBs step, as participants send it: ICOM
+ * inbound (`POST /api/v1/in/{sender}/msgs`, multipart/mixed of `batch` credit
+ * transfers from one sending participant, each POST to one receiving ISPB,
+ * built fresh per POST by inbound-rate.ts). Open loop: POST k is due at k x n / rate
  * seconds, ISPBs taken in turn, whatever the earlier POSTs are doing. At most
  * MAX_IN_FLIGHT POSTs are outstanding; a POST that falls due beyond that is
  * dropped, not sent late, so a server that cannot take the inflow shows up as
@@ -10,7 +11,11 @@
 import http from 'node:http';
 import type { HttpClient } from './http-client.js';
 import { sleep } from './http-client.js';
+import { batchBody } from './inbound-rate.js';
 import { summarize, type LatencySummary } from './stats.js';
+
+/** The sending participant: not one of the receiving ISPBs, so its own queue stays out of the figures. */
+export const SENDER_ISPB = '97999999';
 
 /** Enough for ~10,000 msg/s in POSTs of 10 at a few ms each, few enough not to swamp the API. */
 const MAX_IN_FLIGHT = 64;
@@ -25,7 +30,7 @@ export interface SenderStats {
   /** POSTs that fell due while MAX_IN_FLIGHT were outstanding, and were not sent. */
   dropped: number;
   statuses: Record<string, number>;
-  /** POST request start -> its 201 reply (the generator's work, insert and commit included). */
+  /** POST request start -> its 201 reply (read, checked, routed, stored and committed). */
   postLatency: LatencySummary;
   firstError?: string;
 }
@@ -47,12 +52,14 @@ export function startSender(client: HttpClient, ispbs: string[], rate: number, b
   let stopped = false;
 
   const post = (ispb: string) => {
+    const { contentType, body } = batchBody(SENDER_ISPB, ispb, batch);
     const started = performance.now();
-    const done = client.request(`/api/util/msgs/${ispb}/${batch}`, { method: 'POST', agent }).then(
+    const headers = { 'content-type': contentType, 'content-length': body.length };
+    const done = client.request(`/api/v1/in/${SENDER_ISPB}/msgs`, { method: 'POST', agent, headers, body }).then(
       (reply) => {
         durations.push(reply.receivedAt - started);
         statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
-        if (reply.status === 201) messages += JSON.parse(reply.body).created;
+        if (reply.status === 201) messages += batch;
         else firstError ??= `POST ${ispb} answered ${reply.status}: ${reply.body.slice(0, 200)}`;
       },
       (err) => {

@@ -5,6 +5,7 @@
  *
  * Continue = long poll. Each attempt is one statement (sql/pull-batch.ts):
  * lock the iteration and its stream, acknowledge its batch, claim, record.
+ * An attempt after a wake first looks for pending messages (sql/has-pending.ts).
  * Between attempts the request waits on LongPoll, holding no connection,
  * until a NOTIFY for its ISPB, the deadline, shutdown, or its client hanging up.
  * When the deadline passes (or shutdown), a last attempt records an iteration even
@@ -25,6 +26,7 @@ import { closeOpenStreams, closeStream, expireStreamsPastDeadline, type EndedStr
 import { insertStream } from './sql/insert-stream.js';
 import { lockIteration } from './sql/lock-iteration.js';
 import type { Payload } from './sql/payload.js';
+import { hasPending } from './sql/has-pending.js';
 import { pullBatch } from './sql/pull-batch.js';
 import { replayBatch } from './sql/replay-batch.js';
 import { judgeIteration, refuseUnusable } from './verdict.js';
@@ -100,20 +102,26 @@ export class StreamService {
   async pullNext(ispb: string, iterationId: string, options: PullOptions, signal: AbortSignal): Promise<Delivery | null> {
     const requested = Date.now();
     const deadline = requested + this.settings.longPollTimeoutMs;
+    let notified = false;
     for (;;) {
       const waiter = this.longPoll.subscribe(ispb);
       let full = false;
       try {
         const final = Date.now() >= deadline || this.longPoll.shuttingDown;
-        const delivery = await traced('stream.claim', { 'pix.ispb': ispb, 'pix.face': options.face, 'pix.final': final }, () => this.attemptClaim(ispb, iterationId, options, final), claimOutcome);
-        if (delivery) {
-          const outcome = delivery.count > 0 ? 'messages' : 'empty';
-          this.metrics.longPollWait.observe({ outcome, face: options.face }, (Date.now() - requested) / 1000);
-          full = delivery.count === options.batchSize;
-          return delivery;
+        // Woken after the first attempt (which acknowledged): look before claiming, as the wake may
+        // have been taken already. Nothing there: wait on, having written nothing.
+        if (!notified || final || (await hasPending(this.db, ispb, options.face))) {
+          const delivery = await traced('stream.claim', { 'pix.ispb': ispb, 'pix.face': options.face, 'pix.final': final }, () => this.attemptClaim(ispb, iterationId, options, final), claimOutcome);
+          if (delivery) {
+            const outcome = delivery.count > 0 ? 'messages' : 'empty';
+            this.metrics.longPollWait.observe({ outcome, face: options.face }, (Date.now() - requested) / 1000);
+            full = delivery.count === options.batchSize;
+            return delivery;
+          }
         }
         const reason = await traced('stream.long_poll.wait', { 'pix.ispb': ispb }, () => waiter.wait(deadline - Date.now(), signal), wakeReason);
         if (reason === 'aborted') return null;
+        notified = reason === 'notified';
       } finally {
         waiter.cancel();
         // A notification wakes one collector (long-poll.ts): a full batch says more may be pending, so wake the next.

@@ -1,0 +1,22 @@
+/**
+ * Whether an ISPB has a message its face could claim: one read of the pending
+ * index, no row locks, so no transaction id and no commit to flush. A woken
+ * collector looks before it claims (service.ts): a claim that finds nothing
+ * still locks its iteration and stream, a transaction flushed to disk.
+ * One text per face, like the claim (pull-batch.ts), so each generic plan uses
+ * that face's partial index.
+ */
+import type { Queryable } from '../../db/database.js';
+import type { StreamFace } from '../../db/models/stream.js';
+
+const hasPendingSql = (face: StreamFace) =>
+  `SELECT EXISTS (SELECT 1 FROM messages WHERE receiver_ispb = $1 AND iteration_id IS NULL${face === 'challenge' ? " AND kind = 'pacs.008'" : ''}) AS pending`;
+const HAS_PENDING_SQL: Record<StreamFace, { name: string; text: string }> = {
+  challenge: { name: 'pix-has-pending-challenge', text: hasPendingSql('challenge') },
+  icom: { name: 'pix-has-pending-icom', text: hasPendingSql('icom') },
+};
+
+export async function hasPending(db: Queryable, ispb: string, face: StreamFace): Promise<boolean> {
+  const { rows } = await db.query<{ pending: boolean }>({ ...HAS_PENDING_SQL[face], values: [ispb] });
+  return rows[0].pending;
+}
