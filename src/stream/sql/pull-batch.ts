@@ -7,7 +7,9 @@
  *   3. claims up to `limit` pending messages of the ISPB (SKIP LOCKED: collectors
  *      of one ISPB never wait on, or double-claim, each other's rows),
  *   4. records them as the batch of a new iteration linked from this one,
- * and returns the batch's JSON, built by PostgreSQL and joined into one text.
+ * and returns the batch in the face's form (payload.ts): the challenge's JSON,
+ * built by PostgreSQL and joined into one text; ICOM's XML, one row per message
+ * (the facts repeated on each row).
  * Steps 2-4 only happen when the iteration belongs to the ISPB, its stream is
  * open and it was not answered before; otherwise the row says why not.
  *
@@ -23,7 +25,7 @@
 import type { Queryable } from '../../db/database.js';
 import type { StreamFace } from '../../db/models/stream.js';
 import { judgeIteration } from '../verdict.js';
-import { BODIES_SQL, type Payload, parsePayload } from './payload.js';
+import { BODIES_SQL, PARTS_JOIN_SQL, PARTS_ORDER_SQL, type Payload, type PayloadRow, parsePayload } from './payload.js';
 
 export interface PullRequest {
   iterationId: string;
@@ -92,14 +94,16 @@ SELECT it.ispb, it.status, it.face, it.stream_id, it.next_id,
        (SELECT cardinality(message_ids) FROM go WHERE acked_at IS NULL) AS acked,
        (SELECT count(*) FROM delivered)::int AS count,
        (SELECT count(*) FROM delivered WHERE delivery_count > 1)::int AS redelivered,
-       ${BODIES_SQL('delivered', '$6')}
-  FROM (SELECT 1) AS one LEFT JOIN it ON true`;
+       ${BODIES_SQL('delivered', '$6')}, parts.*
+  FROM (SELECT 1) AS one LEFT JOIN it ON true
+  ${PARTS_JOIN_SQL('delivered', '$6')}
+  ${PARTS_ORDER_SQL}`;
 const PULL_SQL: Record<StreamFace, { name: string; text: string }> = {
   challenge: { name: 'pix-pull-batch-challenge', text: pullSql('challenge') },
   icom: { name: 'pix-pull-batch-icom', text: pullSql('icom') },
 };
 
-interface PullRow {
+interface PullRow extends PayloadRow {
   ispb: string | null;
   status: 'open' | 'closed' | 'expired' | null;
   face: StreamFace | null;
@@ -110,8 +114,6 @@ interface PullRow {
   acked: number | null;
   count: number;
   redelivered: number;
-  bodies: string | null;
-  parts: string | null;
 }
 
 const DEADLOCK_RETRIES = 3;
@@ -150,7 +152,7 @@ export async function pullBatch(db: Queryable, pull: PullRequest): Promise<PullR
     kind: 'delivered',
     streamId: row.stream_id!,
     count: row.count,
-    payload: parsePayload(pull.face, row),
+    payload: parsePayload(pull.face, rows),
     redelivered: row.redelivered,
     acked: row.acked ?? 0,
   };

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../../db/database.js';
 import type { StreamFace } from '../../db/models/stream.js';
-import { BODIES_SQL, parsePayload, type Payload } from './payload.js';
+import { BODIES_SQL, PARTS_JOIN_SQL, PARTS_ORDER_SQL, parsePayload, type Payload, type PayloadRow } from './payload.js';
 
 export interface DeliveredBatch {
   acked: boolean;
@@ -14,12 +14,15 @@ export interface DeliveredBatch {
 }
 
 export async function replayBatch(db: Queryable, iterationId: string, face: StreamFace): Promise<DeliveredBatch> {
-  const { rows } = await db.query<{ acked: boolean; count: number; bodies: string | null; parts: string | null }>(
+  const { rows } = await db.query<{ acked: boolean; count: number } & PayloadRow>(
     `WITH n AS (SELECT acked_at, message_ids FROM iterations WHERE id = $1),
           batch AS (SELECT m.* FROM messages m WHERE m.id = ANY ((SELECT message_ids FROM n)::bigint[]))
      SELECT (SELECT acked_at IS NOT NULL FROM n) AS acked, (SELECT cardinality(message_ids) FROM n) AS count,
-            ${BODIES_SQL('batch', '$2')}`,
+            ${BODIES_SQL('batch', '$2')}, parts.*
+       FROM (SELECT 1) AS one
+       ${PARTS_JOIN_SQL('batch', '$2')}
+       ${PARTS_ORDER_SQL}`,
     [iterationId, face],
   );
-  return { acked: rows[0].acked, count: rows[0].count, payload: parsePayload(face, rows[0]) };
+  return { acked: rows[0].acked, count: rows[0].count, payload: parsePayload(face, rows) };
 }
