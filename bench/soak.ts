@@ -1,0 +1,81 @@
+/**
+ * Step `soak`: does retention keep the hot tables flat under a steady inflow?
+ * A second API process with RETENTION_HOURS=0.01 (36 s) and
+ * RETENTION_INTERVAL_S=10, a paced inflow through the generator endpoint
+ * (paced-sender.ts) at half the drain the retention step measured (else
+ * BENCH_SOAK_RATE, default 1,000 msg/s), and 6 long-polling collectors
+ * (fleet.ts) on the soak ISPB, for BENCH_SOAK_S (default 600 s).
+ * Every SAMPLE_S the size of messages and iterations (tables, indexes, TOAST:
+ * pg_total_relation_size) is printed and kept.
+ * PASS: the last 3 samples are within 5 % of each other (vacuum and retention
+ * keep up; a table that grows with the inflow would add ~1/3 between them).
+ * Both API processes run jobs, and the bench's first API keeps the default
+ * 168 h: a run it picks up deletes nothing, so the effective interval is 10-20 s.
+ */
+import pg from 'pg';
+import { CollectorFleet } from './fleet.js';
+import type { Harness } from './harness.js';
+import { HttpClient, sleep } from './http-client.js';
+import { startSender, type SenderStats } from './paced-sender.js';
+import { progress, round } from './stats.js';
+
+const FLAT_TOLERANCE = 0.05;
+/** How long the collectors get, after the sender stops, to take what is left. */
+const SETTLE_MS = 60_000;
+
+export interface SoakSample {
+  atS: number;
+  messagesMiB: number;
+  iterationsMiB: number;
+}
+
+export interface SoakResult {
+  seconds: number;
+  rate: number;
+  sender: SenderStats;
+  samples: SoakSample[];
+  /** (max - min) / min of the last 3 samples' total size. */
+  lastSpread: number;
+  flat: boolean;
+  unique: number;
+  duplicates: number;
+  dropped: number;
+}
+
+async function sizes(db: pg.Client, atS: number): Promise<SoakSample> {
+  const { rows } = await db.query(`SELECT pg_total_relation_size('messages') AS m, pg_total_relation_size('iterations') AS i`);
+  return { atS, messagesMiB: round(Number(rows[0].m) / 2 ** 20, 1), iterationsMiB: round(Number(rows[0].i) / 2 ** 20, 1) };
+}
+
+export async function measureSoak(harness: Harness, ispb: string, measuredRate: number | undefined): Promise<SoakResult> {
+  const seconds = Number(process.env.BENCH_SOAK_S ?? 600);
+  const rate = Number(process.env.BENCH_SOAK_RATE ?? measuredRate ?? 1000);
+  const sampleS = Math.min(60, seconds / 6);
+  await harness.startApi({ RETENTION_HOURS: '0.01', RETENTION_INTERVAL_S: '10' });
+  const http = new HttpClient(harness.apiUrl);
+  const db = new pg.Client({ connectionString: harness.databaseUrl });
+  await db.connect();
+  const fleet = new CollectorFleet(http, [ispb], 6);
+  try {
+    fleet.start();
+    const sender = startSender(http, [ispb], rate, 10);
+    progress(`soak: ${rate} msg/s into ${ispb} for ${seconds} s, sizes every ${sampleS} s`);
+    const samples: SoakSample[] = [];
+    const started = performance.now();
+    for (let at = sampleS; at <= seconds + 0.001; at += sampleS) {
+      await sleep(started + at * 1000 - performance.now());
+      const sample = await sizes(db, round(at));
+      samples.push(sample);
+      progress(`soak: ${sample.atS} s  messages ${sample.messagesMiB} MiB, iterations ${sample.iterationsMiB} MiB; ${fleet.counts().unique} delivered`);
+    }
+    const stats = await sender.stop();
+    for (const deadline = performance.now() + SETTLE_MS; fleet.counts().unique < stats.messages && performance.now() < deadline; ) await sleep(200);
+    const totals = samples.slice(-3).map((s) => s.messagesMiB + s.iterationsMiB);
+    const lastSpread = round((Math.max(...totals) - Math.min(...totals)) / Math.min(...totals), 3);
+    const { unique, duplicates } = fleet.counts();
+    return { seconds, rate, sender: stats, samples, lastSpread, flat: totals.length === 3 && lastSpread <= FLAT_TOLERANCE, unique, duplicates, dropped: stats.dropped };
+  } finally {
+    await fleet.stop();
+    await db.end();
+  }
+}
