@@ -2,7 +2,8 @@
  * Step `retention`: claims and drains with BENCH_RETENTION_ROWS (default
  * 10,000,000) acknowledged rows in the tables, while retention deletes them,
  * and after. The rows go in straight with SQL (support/acknowledged-rows.ts),
- * dated a year back, then VACUUM ANALYZE, as autovacuum would have left a
+ * dated 2 days back (younger than the API's own job deletes, 168 h; older
+ * than this step's cutoff, 1 day), then VACUUM ANALYZE, as autovacuum would have left a
  * table that old. Each phase times the per-pull statement (claim-transaction.ts)
  * on an ISPB of its own and drains a fresh ISPB with 6 multipart collectors.
  * During the run the pulls are paced (one every 20 ms) so they sample the
@@ -10,7 +11,9 @@
  */
 import pg from 'pg';
 import { insertAcknowledgedRows } from '../support/acknowledged-rows.js';
+import { onServer as admin } from '../support/database.js';
 import { dropAcknowledgedMessages, type RetentionRun } from '../src/stream/retention.js';
+import { RETENTION_REST_RATIO } from '../src/jobs/drop-acknowledged.js';
 import { benchDatabase, closeDirectStream, openDirectStream, pull } from './claim-transaction.js';
 import { timedPulls } from './claim-latency.js';
 import { cpu } from './cpu-split.js';
@@ -22,8 +25,9 @@ import { progress, round, summarize, type LatencySummary } from './stats.js';
 const PULLS = 1000;
 const DRAIN = 50_000;
 const PACE_MS = 20;
-/** Iterations per delete transaction: RETENTION_BATCH's default. */
-const BATCH = 1000;
+/** Iterations per delete transaction (RETENTION_BATCH's default) and the rest after each (the job's), unless overridden for trials. */
+const BATCH = Number(process.env.BENCH_RETENTION_BATCH ?? 1000);
+const REST_RATIO = Number(process.env.BENCH_RETENTION_REST ?? RETENTION_REST_RATIO);
 
 export interface RetentionPhase {
   claim: LatencySummary;
@@ -40,20 +44,10 @@ export interface RetentionBenchResult {
   /** messages.iteration_id and iterations.next_id foreign keys found in the schema (dropped for the step unless BENCH_RETENTION_KEEP_FKS=1). */
   foreignKeys: string[];
   before: RetentionPhase;
-  run: RetentionRun & { seconds: number; rowsPerSecond: number; messagesPerSecond: number };
+  run: RetentionRun & { batch: number; restRatio: number; seconds: number; rowsPerSecond: number; messagesPerSecond: number };
   claimDuring: LatencySummary;
   after: RetentionPhase;
   leftOver: number;
-}
-
-async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 const mib = async (client: pg.Client, table: string) =>
@@ -88,7 +82,7 @@ export async function measureRetention(http: HttpClient, url: string, ispbs: { h
   }
   progress(`retention: seeding ${rows} acknowledged rows for ${ispbs.history} (foreign keys: ${foreignKeys.join(', ') || 'none'})`);
   let started = performance.now();
-  await admin(url, (c) => insertAcknowledgedRows(c, { ispb: ispbs.history, rows, ageDays: 365, onChunk: (n) => progress(`retention: ${n} rows in`) }));
+  await admin(url, (c) => insertAcknowledgedRows(c, { ispb: ispbs.history, rows, ageDays: 2, onChunk: (n) => progress(`retention: ${n} rows in`) }));
   const seedSeconds = round((performance.now() - started) / 1000, 1);
   started = performance.now();
   await admin(url, (c) => c.query('VACUUM ANALYZE messages, iterations, streams'));
@@ -112,12 +106,13 @@ export async function measureRetention(http: HttpClient, url: string, ispbs: { h
         await sleep(PACE_MS);
       }
     })();
-    progress(`retention: deleting (batches of ${BATCH} iterations) with paced pulls beside it`);
+    progress(`retention: deleting (batches of ${BATCH} iterations, rest ratio ${REST_RATIO}) with paced pulls beside it`);
     const span = cpu.span('retention run + paced pulls');
     started = performance.now();
     run = await dropAcknowledgedMessages(db, {
       olderThan: new Date(Date.now() - 86_400_000),
       batch: BATCH,
+      restRatio: REST_RATIO,
       onBatch: (s) => s.batches % 100 === 0 && progress(`retention: ${s.messages} messages deleted`),
     }).finally(() => (deleting = false));
     seconds = (performance.now() - started) / 1000;
@@ -138,7 +133,7 @@ export async function measureRetention(http: HttpClient, url: string, ispbs: { h
     vacuumSeconds,
     foreignKeys,
     before,
-    run: { ...run, seconds: round(seconds, 1), rowsPerSecond: round(deleted / seconds), messagesPerSecond: round(run.messages / seconds) },
+    run: { ...run, batch: BATCH, restRatio: REST_RATIO, seconds: round(seconds, 1), rowsPerSecond: round(deleted / seconds), messagesPerSecond: round(run.messages / seconds) },
     claimDuring: summarize(durations),
     after,
     leftOver,

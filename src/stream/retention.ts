@@ -32,6 +32,11 @@ export interface RetentionOptions {
   olderThan: Date;
   /** Iterations per transaction (each about 10 messages). */
   batch: number;
+  /**
+   * After each batch, rest this many times as long as the batch took (0: none;
+   * 1: at most half of one core goes to deleting).
+   */
+  restRatio?: number;
   /** Stops between batches (process shutdown); what was deleted stays deleted. */
   signal?: AbortSignal;
   /** Called after each committed batch of iterations, with the run's totals so far. */
@@ -45,11 +50,24 @@ export interface RetentionRun {
   batches: number;
 }
 
+function rest(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
 export async function dropAcknowledgedMessages(db: Database, options: RetentionOptions): Promise<RetentionRun> {
   const { olderThan, batch, signal } = options;
   const run: RetentionRun = { messages: 0, iterations: 0, streams: 0, batches: 0 };
   let cursor: IterationCursor | undefined;
   while (!signal?.aborted) {
+    const started = performance.now();
     const done = await db.transaction(async (client) => {
       const picked = await pickExpiredIterations(client, olderThan, batch, cursor);
       cursor = picked.cursor ?? cursor;
@@ -60,6 +78,7 @@ export async function dropAcknowledgedMessages(db: Database, options: RetentionO
     run.batches += 1;
     options.onBatch?.({ ...run });
     if (done) break;
+    if (options.restRatio) await rest((performance.now() - started) * options.restRatio, signal);
   }
   while (!signal?.aborted) {
     const dropped = await dropEndedStreams(db, olderThan, batch);
