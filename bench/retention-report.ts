@@ -16,7 +16,7 @@ export function retentionRows(r: RetentionBenchResult | undefined, s: SoakResult
   out.push({ figure: '  pull (ack+claim), rows present', value: r ? lat(r.before.claim) : na, target: '' });
   out.push({ figure: '  drain 6 multipart, rows present', value: r ? `${fmt(r.before.drain.messagesPerSecond)} msg/s${r.before.drain.ok ? '' : ' ✗ exactly-once FAILED'}` : na, target: 'exactly once', pass: r?.before.drain.ok });
   out.push({
-    figure: `  retention run (batches of ${r ? fmt(r.run.batch) : '1,000'} iterations, rest ${r?.run.restRatio ?? 1}x)`,
+    figure: `  retention run (batches of ${r ? fmt(r.run.batch) : '100'} iterations, rest ${r?.run.restRatio ?? 1}x)`,
     value: r ? `${fmt(r.run.rowsPerSecond)} rows/s (${fmt(r.run.messagesPerSecond)} messages/s): ${fmt(r.run.messages)} messages, ${fmt(r.run.iterations)} iterations, ${r.run.streams} streams in ${r.run.seconds} s` : na,
     target: 'all history gone',
     pass: r && r.leftOver === 0,

@@ -26,7 +26,7 @@ const PULLS = 1000;
 const DRAIN = 50_000;
 const PACE_MS = 20;
 /** Iterations per delete transaction (RETENTION_BATCH's default) and the rest after each (the job's), unless overridden for trials. */
-const BATCH = Number(process.env.BENCH_RETENTION_BATCH ?? 1000);
+const BATCH = Number(process.env.BENCH_RETENTION_BATCH ?? 100);
 const REST_RATIO = Number(process.env.BENCH_RETENTION_REST ?? RETENTION_REST_RATIO);
 
 export interface RetentionPhase {

@@ -13,6 +13,7 @@
  * 168 h: a run it picks up deletes nothing, so the effective interval is 10-20 s.
  */
 import pg from 'pg';
+import { countAllPendingMessages } from '../src/stream/sql/count-messages.js';
 import { CollectorFleet } from './fleet.js';
 import type { Harness } from './harness.js';
 import { HttpClient, sleep } from './http-client.js';
@@ -27,6 +28,9 @@ export interface SoakSample {
   atS: number;
   messagesMiB: number;
   iterationsMiB: number;
+  /** Rows in messages (pg_stat_user_tables.n_live_tup, an estimate) and of those pending (counted: a backlog grows the tables too). */
+  liveRows: number;
+  pending: number;
 }
 
 export interface SoakResult {
@@ -43,8 +47,17 @@ export interface SoakResult {
 }
 
 async function sizes(db: pg.Client, atS: number): Promise<SoakSample> {
-  const { rows } = await db.query(`SELECT pg_total_relation_size('messages') AS m, pg_total_relation_size('iterations') AS i`);
-  return { atS, messagesMiB: round(Number(rows[0].m) / 2 ** 20, 1), iterationsMiB: round(Number(rows[0].i) / 2 ** 20, 1) };
+  const { rows } = await db.query(
+    `SELECT pg_total_relation_size('messages') AS m, pg_total_relation_size('iterations') AS i,
+            (SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'messages') AS live`,
+  );
+  return {
+    atS,
+    messagesMiB: round(Number(rows[0].m) / 2 ** 20, 1),
+    iterationsMiB: round(Number(rows[0].i) / 2 ** 20, 1),
+    liveRows: Number(rows[0].live),
+    pending: await countAllPendingMessages(db),
+  };
 }
 
 export async function measureSoak(harness: Harness, ispb: string, measuredRate: number | undefined): Promise<SoakResult> {
@@ -66,7 +79,7 @@ export async function measureSoak(harness: Harness, ispb: string, measuredRate: 
       await sleep(started + at * 1000 - performance.now());
       const sample = await sizes(db, round(at));
       samples.push(sample);
-      progress(`soak: ${sample.atS} s  messages ${sample.messagesMiB} MiB, iterations ${sample.iterationsMiB} MiB; ${fleet.counts().unique} delivered`);
+      progress(`soak: ${sample.atS} s  messages ${sample.messagesMiB} MiB, iterations ${sample.iterationsMiB} MiB; ${sample.liveRows} rows, ${sample.pending} pending; ${fleet.counts().unique} delivered`);
     }
     const stats = await sender.stop();
     for (const deadline = performance.now() + SETTLE_MS; fleet.counts().unique < stats.messages && performance.now() < deadline; ) await sleep(200);

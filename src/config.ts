@@ -217,7 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     retention: Object.freeze({
       // Up to ten years; 0.005 h (18 s) is as legitimate as 168 h: a soak test ages rows in seconds.
       hours: decimal(env, 'RETENTION_HOURS', 168, 0, 87_600),
-      batch: integer(env, 'RETENTION_BATCH', 1000, 1, 100_000),
+      batch: integer(env, 'RETENTION_BATCH', 100, 1, 100_000),
       intervalS: integer(env, 'RETENTION_INTERVAL_S', 60, 1, 86_400),
     }),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
