@@ -69,17 +69,28 @@ async function phase(http: HttpClient, url: string, name: string, claimIspb: str
   }
 }
 
+/**
+ * The foreign keys messages.iteration_id and iterations.next_id, found and (unless
+ * BENCH_RETENTION_KEEP_FKS=1) dropped, as migration 20261125001100 does. With them
+ * each deleted iteration costs a scan of messages and one of iterations (neither
+ * column is indexed): at 300,000 rows a batch of 1,000 iterations ran past
+ * statement_timeout (30 s), and in a soak at 1,000 msg/s retention fell behind
+ * and starved the collectors. Returns the keys found.
+ */
+export async function dropIterationForeignKeys(url: string, step: string): Promise<string[]> {
+  return admin(url, async (c) => {
+    const found = (await c.query(`SELECT conname FROM pg_constraint WHERE conname IN ('messages_iteration_id_fkey', 'iterations_next_id_fkey') ORDER BY 1`)).rows.map((r) => r.conname);
+    if (found.length > 0 && process.env.BENCH_RETENTION_KEEP_FKS !== '1') {
+      progress(`${step}: dropping ${found.join(', ')}, as migration 20261125001100 does`);
+      await c.query('ALTER TABLE messages DROP CONSTRAINT IF EXISTS messages_iteration_id_fkey; ALTER TABLE iterations DROP CONSTRAINT IF EXISTS iterations_next_id_fkey');
+    }
+    return found;
+  });
+}
+
 export async function measureRetention(http: HttpClient, url: string, ispbs: { history: string; claim: string; drainBefore: string; drainAfter: string }): Promise<RetentionBenchResult> {
   const rows = Number(process.env.BENCH_RETENTION_ROWS ?? 10_000_000);
-  const foreignKeys = await admin(url, async (c) =>
-    (await c.query(`SELECT conname FROM pg_constraint WHERE conname IN ('messages_iteration_id_fkey', 'iterations_next_id_fkey') ORDER BY 1`)).rows.map((r) => r.conname));
-  // With these keys each deleted iteration costs a scan of messages and one of iterations (neither
-  // column is indexed): at 300,000 rows a batch of 1,000 iterations ran past statement_timeout (30 s).
-  // Migration 20261125001100 (the hot-path change) drops them; until it is merged, the step measures that schema.
-  if (foreignKeys.length > 0 && process.env.BENCH_RETENTION_KEEP_FKS !== '1') {
-    progress(`retention: dropping ${foreignKeys.join(', ')} for this step, as migration 20261125001100 does`);
-    await admin(url, (c) => c.query('ALTER TABLE messages DROP CONSTRAINT IF EXISTS messages_iteration_id_fkey; ALTER TABLE iterations DROP CONSTRAINT IF EXISTS iterations_next_id_fkey'));
-  }
+  const foreignKeys = await dropIterationForeignKeys(url, 'retention');
   progress(`retention: seeding ${rows} acknowledged rows for ${ispbs.history} (foreign keys: ${foreignKeys.join(', ') || 'none'})`);
   let started = performance.now();
   await admin(url, (c) => insertAcknowledgedRows(c, { ispb: ispbs.history, rows, ageDays: 2, onChunk: (n) => progress(`retention: ${n} rows in`) }));

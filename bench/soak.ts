@@ -9,12 +9,15 @@
  * pg_total_relation_size) is printed and kept.
  * PASS: the last 3 samples are within 5 % of each other (vacuum and retention
  * keep up; a table that grows with the inflow would add ~1/3 between them).
- * Both API processes run jobs, and the bench's first API keeps the default
- * 168 h: a run it picks up deletes nothing, so the effective interval is 10-20 s.
+ * The bench's first API is stopped first: its job (168 h, a run a minute)
+ * would otherwise take turns with the soak API's and hold the queue's one
+ * slot for 60 s at a time. Its last queued run starts within 60 s, then the
+ * soak API's chain runs every 10 s. The soak is the last step for that reason.
  */
 import pg from 'pg';
 import { countAllPendingMessages } from '../src/stream/sql/count-messages.js';
 import { CollectorFleet } from './fleet.js';
+import { dropIterationForeignKeys } from './retention.js';
 import type { Harness } from './harness.js';
 import { HttpClient, sleep } from './http-client.js';
 import { startSender, type SenderStats } from './paced-sender.js';
@@ -34,6 +37,8 @@ export interface SoakSample {
 }
 
 export interface SoakResult {
+  /** Found in the schema; dropped for the step unless BENCH_RETENTION_KEEP_FKS=1 (see retention.ts). */
+  foreignKeys: string[];
   seconds: number;
   rate: number;
   sender: SenderStats;
@@ -64,6 +69,8 @@ export async function measureSoak(harness: Harness, ispb: string, measuredRate: 
   const seconds = Number(process.env.BENCH_SOAK_S ?? 600);
   const rate = Number(process.env.BENCH_SOAK_RATE ?? measuredRate ?? 1000);
   const sampleS = Math.min(60, seconds / 6);
+  const foreignKeys = await dropIterationForeignKeys(harness.databaseUrl, 'soak');
+  await harness.stopApi(harness.apiPid);
   await harness.startApi({ RETENTION_HOURS: '0.01', RETENTION_INTERVAL_S: '10' });
   const http = new HttpClient(harness.apiUrl);
   const db = new pg.Client({ connectionString: harness.databaseUrl });
@@ -86,7 +93,7 @@ export async function measureSoak(harness: Harness, ispb: string, measuredRate: 
     const totals = samples.slice(-3).map((s) => s.messagesMiB + s.iterationsMiB);
     const lastSpread = round((Math.max(...totals) - Math.min(...totals)) / Math.min(...totals), 3);
     const { unique, duplicates } = fleet.counts();
-    return { seconds, rate, sender: stats, samples, lastSpread, flat: totals.length === 3 && lastSpread <= FLAT_TOLERANCE, unique, duplicates, dropped: stats.dropped };
+    return { foreignKeys, seconds, rate, sender: stats, samples, lastSpread, flat: totals.length === 3 && lastSpread <= FLAT_TOLERANCE, unique, duplicates, dropped: stats.dropped };
   } finally {
     await fleet.stop();
     await db.end();
