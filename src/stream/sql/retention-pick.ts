@@ -21,11 +21,13 @@ export interface IterationCursor {
   id: string;
 }
 
+// Both bounds plain range conditions, so both are the index scan's (an `$3 IS NULL OR ...`
+// made the generic plan, which the pool forces, start every batch at the oldest entry).
 const PICK_SQL = `
 SELECT i.id, i.created_at::text AS created_at
   FROM iterations i
- WHERE i.created_at < $1
-   AND ($3::timestamptz IS NULL OR (i.created_at >= $3::timestamptz AND (i.created_at, i.id) > ($3::timestamptz, $4::uuid)))
+ WHERE i.created_at >= $3::timestamptz AND i.created_at < $1
+   AND (i.created_at, i.id) > ($3::timestamptz, $4::uuid)
    AND (i.acked_at IS NOT NULL OR EXISTS (SELECT 1 FROM streams s WHERE s.id = i.stream_id AND s.status <> 'open'))
  ORDER BY i.created_at, i.id
  LIMIT $2`;
@@ -37,7 +39,7 @@ export async function pickExpiredIterations(
   limit: number,
   after: IterationCursor | undefined,
 ): Promise<{ ids: string[]; cursor: IterationCursor | undefined }> {
-  const { rows } = await db.query<{ id: string; created_at: string }>(PICK_SQL, [olderThan, limit, after?.createdAt ?? null, after?.id ?? null]);
+  const { rows } = await db.query<{ id: string; created_at: string }>(PICK_SQL, [olderThan, limit, after?.createdAt ?? '-infinity', after?.id ?? '00000000-0000-0000-0000-000000000000']);
   const last = rows.at(-1);
   return { ids: rows.map((row) => row.id), cursor: last && { createdAt: last.created_at, id: last.id } };
 }
