@@ -2,8 +2,8 @@
  * Step `soak`: does retention keep the hot tables flat under a steady inflow?
  * A second API process with RETENTION_HOURS=0.01 (36 s) and
  * RETENTION_INTERVAL_S=10, a paced inflow through the generator endpoint
- * (paced-sender.ts) at half the drain the retention step measured (else
- * BENCH_SOAK_RATE, default 1,000 msg/s), and 6 long-polling collectors
+ * (paced-sender.ts) at BENCH_SOAK_RATE, else half the inflow the many-ISPBs
+ * step held, else 1,000 msg/s, and 6 long-polling collectors
  * (fleet.ts) on the soak ISPB, for BENCH_SOAK_S (default 600 s).
  * Every SAMPLE_S the size of messages and iterations (tables, indexes, TOAST:
  * pg_total_relation_size) is printed and kept.
