@@ -47,8 +47,8 @@ export function retentionRows(r: RetentionBenchResult | undefined, s: SoakResult
   });
   out.push({
     figure: '  messages + iterations MiB, per sample',
-    value: s ? s.samples.map((x) => `${x.atS}s ${x.messagesMiB}+${x.iterationsMiB}`).join(' | ').slice(0, 400) : na,
-    target: 'last 3 within 5 %',
+    value: s ? s.samples.map((x) => `${x.atS}s ${x.messagesMiB}+${x.iterationsMiB} (${fmt(x.pending)} pending)`).join(' | ').slice(0, 600) : na,
+    target: 'last 3 within 5 %, < 5 s pending',
     pass: s?.flat,
   });
   return out;
