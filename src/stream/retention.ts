@@ -14,13 +14,14 @@
  * Measured cost (bench/retention.ts; 2 shared cores, embedded PostgreSQL 18;
  * other tenants took 0-120 % of a core):
  *   rows  batch  rest  deleted         pull p50 / p99 during  (before)
- *   10M     100  1x    45,800 msg/s    3.7 / 17.8 ms          (1.9 / 4.9 ms)
+ *   10M     100  1x    45,800 msg/s    3.7 / 17.8 ms          (1.9 / 4.9 ms)   busy machine
+ *   1M      100  1x    21,200 msg/s    2.8 /  8.3 ms          (2.1 / 4.2 ms)   quiet machine
  *   1M    1,000  none  121,900 msg/s   7.9 / 38.7 ms          (1.6 / 5.4 ms)
  *   1M    1,000  1x    59,700 msg/s    4.5 / 27.4 ms          (1.8 / 9.7 ms)
  * (the 1M trials ran before the pick's keyset became an index condition).
  * So RETENTION_BATCH defaults to 100 with a rest as long as each batch took
  * (jobs/drop-acknowledged.ts): half the claim tail of 1,000-iteration batches,
- * and still nine times the 5,000 msg/s inflow issue 14 aims at.
+ * and still four to nine times the 5,000 msg/s inflow issue 14 aims at.
  * Only without the foreign keys messages.iteration_id and iterations.next_id
  * (migration 20261125001100): neither column is indexed, so with them every
  * deleted iteration costs a scan of both tables (at 300,000 rows a batch of
