@@ -45,7 +45,7 @@ export interface ClaimLatencyResult {
   deadlocks: number;
 }
 
-async function timedPulls(db: Database, stream: DirectStream, count: number, name: string): Promise<LatencySummary> {
+export async function timedPulls(db: Database, stream: DirectStream, count: number, name: string): Promise<LatencySummary> {
   for (let i = 0; i < WARM_UP_PULLS; i += 1) await pull(db, stream);
   const durations: number[] = [];
   const span = cpu.span(name);

@@ -64,6 +64,7 @@ export class Harness {
   apiUrl = '';
   apiOutput = '';
   apiPid: number | undefined;
+  private readonly apiStops = new Map<number, () => Promise<void>>();
 
   onCleanup(name: string, run: () => Promise<void>): void {
     this.undo.push({ name, run });
@@ -113,13 +114,15 @@ export class Harness {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     let gone = false;
     void exited.then(() => (gone = true));
-    this.onCleanup('stop API process', async () => {
+    const stop = async () => {
       if (gone) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
-    });
+    };
+    this.apiStops.set(child.pid!, stop);
+    this.onCleanup('stop API process', stop);
     this.apiUrl = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && !gone) {
@@ -131,6 +134,11 @@ export class Harness {
       await sleep(100);
     }
     throw new Error(`API process did not become healthy:\n${this.apiOutput}`);
+  }
+
+  /** Stops one API process started by startApi (its cleanup then does nothing). */
+  async stopApi(pid: number | undefined): Promise<void> {
+    if (pid !== undefined) await this.apiStops.get(pid)?.();
   }
 
   /** The server's postmaster, when it runs on this machine: the parent of our own backend. */

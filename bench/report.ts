@@ -15,6 +15,8 @@ import { MANY_TARGET_P99_MS, MANY_TARGET_RATE, type ManyIspbsResult, type ProbeR
 import type { RawCeilingResult } from './raw-ceiling.js';
 import { round } from './stats.js';
 import type { TokenBucketResult } from './token-bucket.js';
+import { retentionRows, type RetentionBenchResult } from './retention-report.js';
+import type { SoakResult } from './soak.js';
 
 export interface Results {
   generation?: GenerationRate;
@@ -35,6 +37,8 @@ export interface Results {
   /** The multipart drain over the raw claim ceiling: the ratio with the target. */
   drainToRawCeilingRatio?: number;
   manyIspbs?: ManyIspbsResult;
+  retention?: RetentionBenchResult;
+  soak?: SoakResult;
 }
 
 export interface Row {
@@ -127,6 +131,7 @@ export function rows(r: Results, errors: Record<string, string>): Row[] {
   out.push({ figure: '  one hot participant (row lock)', value: bucket(b?.hot), target: '' });
   out.push({ figure: '  refused (empty bucket)', value: b ? `${bucket(b.refused)}; ${fmt(b.refused.taken)} taken` : na, target: '' });
   out.push({ figure: '  hot, logged table (ref.)', value: bucket(b?.hotLogged), target: '' });
+  out.push(...retentionRows(r.retention, r.soak));
   for (const [step, message] of Object.entries(errors)) out.push({ figure: `ERROR in ${step}`, value: message.slice(0, 120), target: '', pass: false });
   return out;
 }

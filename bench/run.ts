@@ -15,6 +15,7 @@
  *  9 claim latency, empty vs 2M delivered rows         (claim-latency.ts)
  * 10 pix-stream statement ceiling without HTTP         (db-ceiling.ts)
  * 11 ICOM token bucket statement, per call             (token-bucket.ts)
+ *    retention with 10M acknowledged rows; 10-min soak  (retention.ts, soak.ts)
  * 12 table and JSON                                    (report.ts)
  *
  * `npm run bench -- --only raw-ceiling,many-ispbs` (or BENCH_STEPS=...) runs
@@ -42,6 +43,8 @@ import { measureRawCeiling } from './raw-ceiling.js';
 import { cpuLines, printTable, rows, writeJson, type Results } from './report.js';
 import { progress, round } from './stats.js';
 import { measureTokenBucket } from './token-bucket.js';
+import { measureRetention } from './retention.js';
+import { measureSoak } from './soak.js';
 import { measureGzipCost } from './gzip-cost.js';
 import { measureInboundRate } from './inbound-rate.js';
 
@@ -59,6 +62,8 @@ const ISPB = {
   claim: '96000001',
   ceiling: '97000001',
   rawCeiling: '97100001',
+  retention: { history: '99100001', claim: '99100002', drainBefore: '99100003', drainAfter: '99100004' },
+  soak: '99200001',
   /** The first of BENCH_MANY_ISPBS consecutive ISPBs. */
   manyIspbs: 98_000_000,
 };
@@ -68,7 +73,7 @@ const DRAIN_SINGLE = 20_000;
 const DRAIN_SINGLE_SIX = 60_000;
 
 /** Step names, in run order, for --only / BENCH_STEPS. */
-const STEPS = ['generation', 'drain-multipart', 'raw-ceiling', 'drain-icom', 'gzip', 'inbound', 'drain-single', 'drain-single-6', 'delivery', 'idle', 'many-ispbs', 'claim', 'ceiling', 'bucket'];
+const STEPS = ['generation', 'drain-multipart', 'raw-ceiling', 'drain-icom', 'gzip', 'inbound', 'drain-single', 'drain-single-6', 'delivery', 'idle', 'many-ispbs', 'claim', 'ceiling', 'bucket', 'retention', 'soak'];
 
 /** `--only a,b` (npm run bench -- --only a,b), else BENCH_STEPS=a,b, else every step. */
 function selectedSteps(argv: string[]): string[] | undefined {
@@ -170,6 +175,11 @@ async function main(): Promise<number> {
     results.claimLatency = await step('claim', () => measureClaimLatency(http, harness.databaseUrl, ISPB.claim));
     results.ceiling = await step('ceiling', () => measureCeiling(http, harness.databaseUrl, ISPB.ceiling));
     results.tokenBucket = await step('bucket', () => measureTokenBucket(harness.databaseUrl));
+    results.retention = await step('retention', () => measureRetention(http, harness.databaseUrl, ISPB.retention));
+    // Half the sustainable inflow: the rate the many-ISPBs step held, when it ran. (Half the retention
+    // step's drain, 3,290 msg/s, was not: posting through the generator costs more than draining, and the backlog grew.)
+    const soakRate = results.manyIspbs?.held ? Math.round(results.manyIspbs.confirmedRate / 2) : undefined;
+    results.soak = await step('soak', () => measureSoak(harness, ISPB.soak, soakRate));
     if (results.drainMultipart && results.ceiling) {
       results.drainToCeilingRatio = round(results.drainMultipart.messagesPerSecond / results.ceiling.messagesPerSecond, 3);
     }

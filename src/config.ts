@@ -18,6 +18,8 @@ export interface Config {
   readonly expiryCheckIntervalS: number;
   readonly generateSyncMax: number;
   readonly jobsEnabled: boolean;
+  /** Acknowledged messages older than this (hours, decimals allowed) are deleted by the retention job. */
+  readonly retention: RetentionSettings;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
   readonly http: HttpLimits;
@@ -63,6 +65,16 @@ export interface TracingSettings {
   readonly serviceName: string;
 }
 
+/** What the retention job (jobs/drop-acknowledged.ts, stream/retention.ts) deletes, and how often. */
+export interface RetentionSettings {
+  /** Age, in hours, past which acknowledged messages, their iterations and ended streams are deleted. */
+  readonly hours: number;
+  /** Iterations per delete transaction (about 10 messages each). */
+  readonly batch: number;
+  /** Seconds between runs. */
+  readonly intervalS: number;
+}
+
 /** Limits of the HTTP server, sized for long polls on one side and hostile clients on the other. */
 export interface HttpLimits {
   /** A request's headers must be complete this long after its first byte (slowloris). */
@@ -87,6 +99,16 @@ function integer(env: Env, key: string, fallback: number, min: number, max: numb
   if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${key} must be an integer, got "${raw}"`);
   const value = Number(raw.trim());
   if (value < min || value > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+/** A decimal number such as 168 or 0.005, strictly above `minExclusive`. */
+function decimal(env: Env, key: string, fallback: number, minExclusive: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(raw.trim())) throw new ConfigError(`${key} must be a decimal number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value <= minExclusive || value > max) throw new ConfigError(`${key} must be above ${minExclusive} and at most ${max}, got ${value}`);
   return value;
 }
 
@@ -192,6 +214,12 @@ export function loadConfig(env: Env = process.env): Config {
     expiryCheckIntervalS: integer(env, 'EXPIRY_CHECK_INTERVAL_S', 5, 1, 3600),
     generateSyncMax: integer(env, 'GENERATE_SYNC_MAX', 100_000, 1, 10_000_000),
     jobsEnabled: oneOf(env, 'JOBS', 'on', ['on', 'off'] as const) === 'on',
+    retention: Object.freeze({
+      // Up to ten years; 0.005 h (18 s) is as legitimate as 168 h: a soak test ages rows in seconds.
+      hours: decimal(env, 'RETENTION_HOURS', 168, 0, 87_600),
+      batch: integer(env, 'RETENTION_BATCH', 100, 1, 100_000),
+      intervalS: integer(env, 'RETENTION_INTERVAL_S', 60, 1, 86_400),
+    }),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     http: Object.freeze({

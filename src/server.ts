@@ -89,6 +89,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     metrics,
     runWorkers: config.jobsEnabled,
     expiryCheckIntervalS: config.expiryCheckIntervalS,
+    retention: config.retention,
   });
   started.push(() => jobs.stop());
 

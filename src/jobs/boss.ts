@@ -4,10 +4,12 @@
  * Every process can enqueue; only those with JOBS=on run workers.
  */
 import PgBoss from 'pg-boss';
+import type { RetentionSettings } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { GenerationQueue } from '../generation/service.js';
+import { registerRetention } from './drop-acknowledged.js';
 import { registerStreamExpiry } from './expire-idle-streams.js';
 import { createGenerationQueue, workGenerationQueue } from './generate-messages.js';
 
@@ -18,6 +20,7 @@ export interface JobsOptions {
   metrics: Metrics;
   runWorkers: boolean;
   expiryCheckIntervalS: number;
+  retention: RetentionSettings;
 }
 
 export interface Jobs {
@@ -44,6 +47,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
   const shutdown = new AbortController();
   if (runWorkers) {
     await registerStreamExpiry(boss, options);
+    await registerRetention(boss, { ...options, signal: shutdown.signal });
     await workGenerationQueue(boss, generationQueue, options.db, options.metrics, shutdown.signal);
     logger.info('background jobs started');
   }

@@ -26,6 +26,7 @@ export function createMetrics(probes: DatabaseProbes) {
     messagesDelivered: new Counter({ name: 'pix_stream_messages_delivered_total', help: 'Messages handed to collectors (first deliveries and redeliveries; replays not counted), by face', labelNames: ['face'] as const, registers }),
     messagesRedelivered: new Counter({ name: 'pix_stream_messages_redelivered_total', help: 'Deliveries of messages released by an ended stream, by face', labelNames: ['face'] as const, registers }),
     messagesAcknowledged: new Counter({ name: 'pix_stream_messages_acknowledged_total', help: 'Messages acknowledged, by the face of the stream that acknowledged them', labelNames: ['face'] as const, registers }),
+    retentionDropped: new Counter({ name: 'pix_stream_retention_dropped_total', help: 'Rows deleted by retention (RETENTION_HOURS), by table: messages, iterations, streams', labelNames: ['table'] as const, registers }),
     streamsEnded: new Counter({ name: 'pix_stream_streams_ended_total', help: 'Streams ended, by how', labelNames: ['how'] as const, registers }),
     streamsRefused: new Counter({ name: 'pix_stream_streams_refused_total', help: 'Starts refused with 429: the ISPB was at its collector limit, by the face asking', labelNames: ['face'] as const, registers }),
     // No ISPB label: a label per participant would be ~900 series; the log line of each 429 names it.
