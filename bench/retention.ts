@@ -41,8 +41,6 @@ export interface RetentionBenchResult {
   rows: number;
   seedSeconds: number;
   vacuumSeconds: number;
-  /** messages.iteration_id and iterations.next_id foreign keys found in the schema (dropped for the step unless BENCH_RETENTION_KEEP_FKS=1). */
-  foreignKeys: string[];
   before: RetentionPhase;
   run: RetentionRun & { batch: number; restRatio: number; seconds: number; rowsPerSecond: number; messagesPerSecond: number };
   claimDuring: LatencySummary;
@@ -69,29 +67,9 @@ async function phase(http: HttpClient, url: string, name: string, claimIspb: str
   }
 }
 
-/**
- * The foreign keys messages.iteration_id and iterations.next_id, found and (unless
- * BENCH_RETENTION_KEEP_FKS=1) dropped, as migration 20261125001100 does. With them
- * each deleted iteration costs a scan of messages and one of iterations (neither
- * column is indexed): at 300,000 rows a batch of 1,000 iterations ran past
- * statement_timeout (30 s), and in a soak at 1,000 msg/s retention fell behind
- * and starved the collectors. Returns the keys found.
- */
-export async function dropIterationForeignKeys(url: string, step: string): Promise<string[]> {
-  return admin(url, async (c) => {
-    const found = (await c.query(`SELECT conname FROM pg_constraint WHERE conname IN ('messages_iteration_id_fkey', 'iterations_next_id_fkey') ORDER BY 1`)).rows.map((r) => r.conname);
-    if (found.length > 0 && process.env.BENCH_RETENTION_KEEP_FKS !== '1') {
-      progress(`${step}: dropping ${found.join(', ')}, as migration 20261125001100 does`);
-      await c.query('ALTER TABLE messages DROP CONSTRAINT IF EXISTS messages_iteration_id_fkey; ALTER TABLE iterations DROP CONSTRAINT IF EXISTS iterations_next_id_fkey');
-    }
-    return found;
-  });
-}
-
 export async function measureRetention(http: HttpClient, url: string, ispbs: { history: string; claim: string; drainBefore: string; drainAfter: string }): Promise<RetentionBenchResult> {
   const rows = Number(process.env.BENCH_RETENTION_ROWS ?? 10_000_000);
-  const foreignKeys = await dropIterationForeignKeys(url, 'retention');
-  progress(`retention: seeding ${rows} acknowledged rows for ${ispbs.history} (foreign keys: ${foreignKeys.join(', ') || 'none'})`);
+  progress(`retention: seeding ${rows} acknowledged rows for ${ispbs.history}`);
   let started = performance.now();
   await admin(url, (c) => insertAcknowledgedRows(c, { ispb: ispbs.history, rows, ageDays: 2, onChunk: (n) => progress(`retention: ${n} rows in`) }));
   const seedSeconds = round((performance.now() - started) / 1000, 1);
@@ -142,7 +120,6 @@ export async function measureRetention(http: HttpClient, url: string, ispbs: { h
     rows,
     seedSeconds,
     vacuumSeconds,
-    foreignKeys,
     before,
     run: { ...run, batch: BATCH, restRatio: REST_RATIO, seconds: round(seconds, 1), rowsPerSecond: round(deleted / seconds), messagesPerSecond: round(run.messages / seconds) },
     claimDuring: summarize(durations),

@@ -20,7 +20,6 @@
 import pg from 'pg';
 import { countAllPendingMessages } from '../src/stream/sql/count-messages.js';
 import { CollectorFleet } from './fleet.js';
-import { dropIterationForeignKeys } from './retention.js';
 import type { Harness } from './harness.js';
 import { HttpClient, sleep } from './http-client.js';
 import { startSender, type SenderStats } from './paced-sender.js';
@@ -42,8 +41,6 @@ export interface SoakSample {
 }
 
 export interface SoakResult {
-  /** Found in the schema; dropped for the step unless BENCH_RETENTION_KEEP_FKS=1 (see retention.ts). */
-  foreignKeys: string[];
   seconds: number;
   rate: number;
   sender: SenderStats;
@@ -74,7 +71,6 @@ export async function measureSoak(harness: Harness, ispb: string, measuredRate: 
   const seconds = Number(process.env.BENCH_SOAK_S ?? 600);
   const rate = Number(process.env.BENCH_SOAK_RATE ?? measuredRate ?? 1000);
   const sampleS = Math.min(60, seconds / 6);
-  const foreignKeys = await dropIterationForeignKeys(harness.databaseUrl, 'soak');
   await harness.stopApi(harness.apiPid);
   await harness.startApi({ RETENTION_HOURS: '0.01', RETENTION_INTERVAL_S: '10' });
   const http = new HttpClient(harness.apiUrl);
@@ -101,7 +97,7 @@ export async function measureSoak(harness: Harness, ispb: string, measuredRate: 
     // A growing backlog fills free space left by earlier deletes without growing the files: not flat.
     const keptUp = last.every((s) => s.pending <= rate * BACKLOG_S);
     const { unique, duplicates } = fleet.counts();
-    return { foreignKeys, seconds, rate, sender: stats, samples, lastSpread, flat: totals.length === 3 && lastSpread <= FLAT_TOLERANCE && keptUp, unique, duplicates, dropped: stats.dropped };
+    return { seconds, rate, sender: stats, samples, lastSpread, flat: totals.length === 3 && lastSpread <= FLAT_TOLERANCE && keptUp, unique, duplicates, dropped: stats.dropped };
   } finally {
     await fleet.stop();
     await db.end();

@@ -10,7 +10,7 @@ import type { RetentionSettings } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import { dropAcknowledgedMessages, retentionBlocker } from '../stream/retention.js';
+import { dropAcknowledgedMessages } from '../stream/retention.js';
 
 export const DROP_ACKNOWLEDGED = 'drop-acknowledged';
 
@@ -39,11 +39,6 @@ export async function registerRetention(boss: PgBoss, { db, logger, metrics, ret
   await boss.createQueue(DROP_ACKNOWLEDGED, { name: DROP_ACKNOWLEDGED, policy: 'short' });
   await boss.work(DROP_ACKNOWLEDGED, { pollingIntervalSeconds: Math.max(0.5, Math.min(30, retention.intervalS / 2)) }, async () => {
     try {
-      const blocker = await retentionBlocker(db);
-      if (blocker) {
-        logger.warn({ reason: blocker }, 'retention skipped');
-        return;
-      }
       const started = performance.now();
       const olderThan = new Date(Date.now() - retention.hours * 3_600_000);
       let counted = { messages: 0, iterations: 0 };

@@ -22,10 +22,10 @@
  * So RETENTION_BATCH defaults to 100 with a rest as long as each batch took
  * (jobs/drop-acknowledged.ts): half the claim tail of 1,000-iteration batches,
  * and still four to nine times the 5,000 msg/s inflow issue 14 aims at.
- * Only without the foreign keys messages.iteration_id and iterations.next_id
- * (migration 20261125001100): neither column is indexed, so with them every
- * deleted iteration costs a scan of both tables (at 300,000 rows a batch of
- * 1,000 iterations ran past the 30 s statement timeout). Correct either way.
+ * The foreign keys messages.iteration_id and iterations.next_id are gone
+ * (migration 20261125001100): neither column is indexed, and with them every
+ * deleted iteration cost a scan of both tables (at 300,000 rows a batch of
+ * 1,000 iterations ran past the 30 s statement timeout).
  *
  * Dashboard: the delete trigger subtracts the deleted acknowledged messages
  * from the ISPB ledger, one ledger row per batch; the run folds the ledger at
@@ -36,22 +36,7 @@ import { foldIspbCounts } from './sql/dashboard-counts.js';
 import { dropAcknowledgedOf } from './sql/retention-drop-messages.js';
 import { dropIterations } from './sql/retention-drop-iterations.js';
 import { dropEndedStreams } from './sql/retention-drop-streams.js';
-import { iterationForeignKeys } from './sql/retention-foreign-keys.js';
 import { pickExpiredIterations, type IterationCursor } from './sql/retention-pick.js';
-
-/**
- * Above this many messages, the foreign keys make a run harmful rather than slow:
- * a scan per deleted iteration (at 300,000 rows a batch of 1,000 passed the 30 s
- * statement timeout; a soak at 1,000 msg/s with them fell behind and starved the collectors).
- */
-const MAX_ROWS_WITH_FOREIGN_KEYS = 100_000;
-
-/** Why retention should not run now (the job logs it and skips), or undefined. */
-export async function retentionBlocker(db: Database): Promise<string | undefined> {
-  const { keys, messageRows } = await iterationForeignKeys(db);
-  if (keys.length === 0 || messageRows <= MAX_ROWS_WITH_FOREIGN_KEYS) return undefined;
-  return `${keys.join(', ')} still exist (migration 20261125001100 drops them): with ~${messageRows} messages every deleted iteration would scan the tables`;
-}
 
 export interface RetentionOptions {
   /** Rows created (iterations) or closed (streams) before this go. */

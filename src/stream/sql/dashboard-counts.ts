@@ -17,14 +17,15 @@ export interface IspbCounts {
 
 // Per open stream: its own acknowledged count and its one unacknowledged batch
 // (only a stream's newest iteration can be unacknowledged), found through the
-// partial indexes streams_open_by_ispb and iterations_unacked_by_stream.
+// partial index streams_open_by_ispb and the last entry of the stream's range
+// in iterations_by_stream.
 const COUNTS_SQL = `
 WITH ledger AS (
   SELECT ispb, sum(messages) AS messages, sum(acknowledged) AS acknowledged FROM ispb_message_counts GROUP BY ispb
 ), open_streams AS (
   SELECT s.ispb, count(*)::int AS open, sum(s.acked_messages) AS acked,
-         sum((SELECT coalesce(sum(cardinality(i.message_ids)), 0) FROM iterations i
-               WHERE i.stream_id = s.id AND i.acked_at IS NULL)) AS in_flight
+         sum(coalesce((SELECT CASE WHEN i.acked_at IS NULL THEN cardinality(i.message_ids) ELSE 0 END
+                         FROM iterations i WHERE i.stream_id = s.id ORDER BY i.created_at DESC LIMIT 1), 0)) AS in_flight
     FROM streams s
    WHERE s.status = 'open'
    GROUP BY s.ispb

@@ -1,10 +1,8 @@
 /**
  * Retention, last step: ended streams closed before the cutoff with no
- * iteration left. There is no index on iterations.stream_id, so the NOT EXISTS
- * is one hashed scan of iterations per statement, and the foreign key
- * iterations.stream_id checks each deleted stream with a scan of its own. Both
- * run after the iterations steps, when the table holds only the retention
- * window; a stream is one row per collector session, so there are few.
+ * iteration left. The NOT EXISTS, and the foreign key iterations.stream_id's
+ * check of each deleted stream, each look up the stream's range in
+ * iterations_by_stream (migrations/…-lean-claims.js): no scan of iterations.
  */
 import type { Queryable } from '../../db/database.js';
 
