@@ -1,7 +1,7 @@
 /**
  * Step `soak`: does retention keep the hot tables flat under a steady inflow?
  * A second API process with RETENTION_HOURS=0.01 (36 s) and
- * RETENTION_INTERVAL_S=10, a paced inflow through the generator endpoint
+ * RETENTION_INTERVAL_S=10, a paced inflow through ICOM inbound
  * (paced-sender.ts) at BENCH_SOAK_RATE, else half the inflow the many-ISPBs
  * step held, else 1,000 msg/s, and 6 long-polling collectors
  * (fleet.ts) on the soak ISPB, for BENCH_SOAK_S (default 600 s).
