@@ -2,13 +2,19 @@
  * Retention against the real database: acknowledged history goes, nothing a
  * collector still needs does, the dashboard's figures stay true, and claims of
  * other ISPBs go on exactly once while tens of thousands of rows are deleted.
- * Each test ages its own ISPB's rows by a year (UPDATE ... created_at) and
- * deletes with a cutoff a day back, so no other test's rows are ever old enough.
+ * Each test ages its own ISPB's rows by two days (UPDATE ... created_at) and
+ * deletes with a cutoff a day back, so no other test's rows are ever old
+ * enough, and the retention job of the suite's other servers (JOBS=on, the
+ * default 168 h) never touches them. The job's own test runs on a database of
+ * its own: pg-boss keeps one queued run per database, and another server's
+ * would otherwise decide when (and with which settings) it runs.
  */
 import { insertAcknowledgedRows } from '../support/acknowledged-rows';
+import { prepareDatabase, type PreparedDatabase } from '../support/database';
+import pino from 'pino';
 import { dropAcknowledgedMessages } from '../src/stream/retention';
 import { readIspbCounts } from '../src/stream/sql/dashboard-counts';
-import type { Database } from '../src/db/database';
+import { Database } from '../src/db/database';
 import { drain, get, type PixMessage } from './support/collector';
 import { messageCounts, randomIspb, seedMessages } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
@@ -18,13 +24,13 @@ const DAY_AGO = () => new Date(Date.now() - 86_400_000);
 const ids = (messages: PixMessage[]) => messages.map((m) => m.endToEndId);
 
 async function ageIspb(db: Database, ispb: string): Promise<void> {
-  await db.query(`UPDATE messages SET created_at = created_at - interval '1 year' WHERE receiver_ispb = $1`, [ispb]);
+  await db.query(`UPDATE messages SET created_at = created_at - interval '2 days' WHERE receiver_ispb = $1`, [ispb]);
   await db.query(
-    `UPDATE iterations SET created_at = created_at - interval '1 year', acked_at = acked_at - interval '1 year'
+    `UPDATE iterations SET created_at = created_at - interval '2 days', acked_at = acked_at - interval '2 days'
       WHERE stream_id IN (SELECT id FROM streams WHERE ispb = $1)`,
     [ispb],
   );
-  await db.query(`UPDATE streams SET opened_at = opened_at - interval '1 year', closed_at = closed_at - interval '1 year' WHERE ispb = $1`, [ispb]);
+  await db.query(`UPDATE streams SET opened_at = opened_at - interval '2 days', closed_at = closed_at - interval '2 days' WHERE ispb = $1`, [ispb]);
 }
 
 /** The dashboard's figures for one ISPB, next to the truth counted from message_delivery. */
@@ -105,8 +111,8 @@ describe('retention', () => {
     const first = await get(server.url, `/api/pix/${ispb}/stream/start`, MULTIPART);
     const second = await get(server.url, first.pullNext!, MULTIPART);
     await ageIspb(server.db, ispb);
-    // Aged a year, but the cutoff is two years back.
-    await dropAcknowledgedMessages(server.db, { olderThan: new Date(Date.now() - 2 * 365 * 86_400_000), batch: 100 });
+    // Aged two days, but the cutoff is three days back.
+    await dropAcknowledgedMessages(server.db, { olderThan: new Date(Date.now() - 3 * 86_400_000), batch: 100 });
     expect(await messageCounts(server.db, ispb)).toMatchObject({ acked: 10, inFlight: 10, pending: 10 });
     const third = await get(server.url, second.pullNext!, MULTIPART);
     expect(third.messages).toHaveLength(10);
@@ -116,7 +122,7 @@ describe('retention', () => {
   it('collectors drain one ISPB exactly once while another loses tens of thousands of old rows', async () => {
     const old = randomIspb();
     const busy = randomIspb();
-    await insertAcknowledgedRows(server.db, { ispb: old, rows: 30_000, ageDays: 400, chunk: 10_000 });
+    await insertAcknowledgedRows(server.db, { ispb: old, rows: 30_000, ageDays: 2, chunk: 10_000 });
     await seedMessages(server.db, busy, 3000);
     expect(await messageCounts(server.db, old)).toMatchObject({ acked: 30_000 });
 
@@ -139,21 +145,29 @@ describe('retention', () => {
 });
 
 describe('the drop-acknowledged job', () => {
+  let isolated: PreparedDatabase;
+  let db: Database;
   let server: TestServer;
   beforeAll(async () => {
-    // The default age (168 h): only this test's rows, aged a year, are old enough.
-    server = await startTestServer({ JOBS: 'on', RETENTION_INTERVAL_S: '1' });
+    isolated = await prepareDatabase({ database: 'pix_stream_retention_job', clusterLabel: 'retention-job' });
+    db = new Database(isolated.url, 2, pino({ level: 'silent' }));
+    // Rows aged two days, a cutoff of one: the job runs every second and deletes them.
+    server = await startTestServer({ DATABASE_URL: isolated.url, JOBS: 'on', RETENTION_HOURS: '24', RETENTION_INTERVAL_S: '1' });
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    await server.stop();
+    await db.close();
+    await isolated.release({ dropDatabase: true });
+  });
 
   it('runs on its own and deletes aged acknowledged messages', async () => {
     const ispb = randomIspb();
-    await seedMessages(server.db, ispb, 25);
+    await seedMessages(db, ispb, 25);
     expect(await drain(server.url, ispb, { multipart: true })).toHaveLength(25);
-    await ageIspb(server.db, ispb);
+    await ageIspb(db, ispb);
     const deadline = Date.now() + 15_000;
-    while ((await messageCounts(server.db, ispb)).total > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(await messageCounts(server.db, ispb)).toMatchObject({ total: 0 });
+    while ((await messageCounts(db, ispb)).total > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await messageCounts(db, ispb)).toMatchObject({ total: 0 });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/pix_stream_retention_dropped_total\{table="messages"\} [1-9]/);
   });
