@@ -48,7 +48,7 @@ export function retentionRows(r: RetentionBenchResult | undefined, s: SoakResult
   out.push({
     figure: '  messages + iterations MiB, per sample',
     value: s ? s.samples.map((x) => `${x.atS}s ${x.messagesMiB}+${x.iterationsMiB} (${fmt(x.pending)} pending)`).join(' | ').slice(0, 600) : na,
-    target: 'last 3 within 5 %, < 5 s pending',
+    target: 'last 3 grow < 5 %, < 5 s pending',
     pass: s?.flat,
   });
   return out;
