@@ -11,21 +11,27 @@ import { startApiProcess, type ApiProcess } from './support/api-process';
 import { get, type Reply } from './support/collector';
 import { auditDeliveries } from './support/delivery-audit';
 import { messageCounts, randomIspb, seedMessages } from './support/factories';
+import { ownDatabase, type OwnDatabase } from './support/own-database';
 
 const MESSAGES = 3000;
 const ENV = { JOBS: 'on', STREAM_IDLE_TIMEOUT_S: '2', EXPIRY_CHECK_INTERVAL_S: '1', LONG_POLL_TIMEOUT_MS: '500' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+let own: OwnDatabase;
 let db: Database;
 let victim: ApiProcess;
 let survivor: ApiProcess;
 beforeAll(async () => {
-  db = new Database(process.env.DATABASE_URL!, 2, pino({ level: 'silent' }));
-  [victim, survivor] = await Promise.all([startApiProcess(ENV), startApiProcess(ENV)]);
+  // Abandoned batches come back through the expiry job: a database of its own, so it runs every second (support/own-database.ts).
+  own = await ownDatabase('crash');
+  db = new Database(own.url, 2, pino({ level: 'silent' }));
+  const env = { ...ENV, DATABASE_URL: own.url };
+  [victim, survivor] = await Promise.all([startApiProcess(env), startApiProcess(env)]);
 });
 afterAll(async () => {
-  await Promise.all([victim.stop(), survivor.stop()]);
-  await db.close();
+  await Promise.all([victim?.stop(), survivor?.stop()]);
+  await db?.close();
+  await own?.release();
 });
 
 type OnLost = 'fail-over' | 'abandon';

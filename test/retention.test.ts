@@ -6,17 +6,15 @@
  * deletes with a cutoff a day back, so no other test's rows are ever old
  * enough, and the retention job of the suite's other servers (JOBS=on, the
  * default 168 h) never touches them. The job's own test runs on a database of
- * its own: pg-boss keeps one queued run per database, and another server's
- * would otherwise decide when (and with which settings) it runs.
+ * its own (support/own-database.ts).
  */
 import { insertAcknowledgedRows } from '../support/acknowledged-rows';
-import { prepareDatabase, type PreparedDatabase } from '../support/database';
-import pino from 'pino';
 import { dropAcknowledgedMessages } from '../src/stream/retention';
 import { readIspbCounts } from '../src/stream/sql/dashboard-counts';
 import { Database } from '../src/db/database';
 import { drain, get, type PixMessage } from './support/collector';
 import { messageCounts, randomIspb, seedMessages } from './support/factories';
+import { ownDatabase, type OwnDatabase } from './support/own-database';
 import { startTestServer, type TestServer } from './support/server';
 
 const MULTIPART = 'multipart/json';
@@ -145,29 +143,26 @@ describe('retention', () => {
 });
 
 describe('the drop-acknowledged job', () => {
-  let isolated: PreparedDatabase;
-  let db: Database;
+  let own: OwnDatabase;
   let server: TestServer;
   beforeAll(async () => {
-    isolated = await prepareDatabase({ database: 'pix_stream_retention_job', clusterLabel: 'retention-job' });
-    db = new Database(isolated.url, 2, pino({ level: 'silent' }));
+    own = await ownDatabase('retention-job');
     // Rows aged two days, a cutoff of one: the job runs every second and deletes them.
-    server = await startTestServer({ DATABASE_URL: isolated.url, JOBS: 'on', RETENTION_HOURS: '24', RETENTION_INTERVAL_S: '1' });
+    server = await startTestServer({ DATABASE_URL: own.url, JOBS: 'on', RETENTION_HOURS: '24', RETENTION_INTERVAL_S: '1' });
   });
   afterAll(async () => {
-    await server.stop();
-    await db.close();
-    await isolated.release({ dropDatabase: true });
+    await server?.stop();
+    await own?.release();
   });
 
   it('runs on its own and deletes aged acknowledged messages', async () => {
     const ispb = randomIspb();
-    await seedMessages(db, ispb, 25);
+    await seedMessages(server.db, ispb, 25);
     expect(await drain(server.url, ispb, { multipart: true })).toHaveLength(25);
-    await ageIspb(db, ispb);
+    await ageIspb(server.db, ispb);
     const deadline = Date.now() + 15_000;
-    while ((await messageCounts(db, ispb)).total > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(await messageCounts(db, ispb)).toMatchObject({ total: 0 });
+    while ((await messageCounts(server.db, ispb)).total > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await messageCounts(server.db, ispb)).toMatchObject({ total: 0 });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/pix_stream_retention_dropped_total\{table="messages"\} [1-9]/);
   });

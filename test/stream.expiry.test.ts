@@ -4,16 +4,23 @@
  */
 import { get } from './support/collector';
 import { messageCounts, randomIspb, seedMessages } from './support/factories';
+import { ownDatabase, type OwnDatabase } from './support/own-database';
 import { startTestServer, type TestServer } from './support/server';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('with the expiry job running', () => {
+  // A database of its own, so the job runs every second as this server asks (support/own-database.ts).
+  let own: OwnDatabase;
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ JOBS: 'on', STREAM_IDLE_TIMEOUT_S: '2', EXPIRY_CHECK_INTERVAL_S: '1' });
+    own = await ownDatabase('expiry-job');
+    server = await startTestServer({ DATABASE_URL: own.url, JOBS: 'on', STREAM_IDLE_TIMEOUT_S: '2', EXPIRY_CHECK_INTERVAL_S: '1' });
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    await server?.stop();
+    await own?.release();
+  });
 
   it('redelivers an abandoned batch to a new stream, and the old Pull-Next answers 410', async () => {
     const ispb = randomIspb();

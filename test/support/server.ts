@@ -1,4 +1,4 @@
-/** Starts the real API process in-process (port 0) against the suite's database. */
+/** Starts the real API process in-process (port 0) against the suite's database, or the DATABASE_URL passed. */
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config';
 import { Database } from '../../src/db/database';
@@ -32,8 +32,10 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
   const config = testConfig(overrides);
   const logger = pino({ level: config.logLevel });
   const server = await startServer(config, logger);
-  const db = new Database(process.env.DATABASE_URL!, 4, logger);
-  const sequelize = createSequelize(process.env.DATABASE_URL!);
+  // The server's own database: the suite's, or one a test passed in DATABASE_URL.
+  const databaseUrl = overrides.DATABASE_URL ?? process.env.DATABASE_URL!;
+  const db = new Database(databaseUrl, 4, logger);
+  const sequelize = createSequelize(databaseUrl);
   return {
     url: server.url,
     port: server.port,
