@@ -21,7 +21,7 @@ import { problem } from './http/problem.js';
 import { MESSAGES_CHANNEL } from './stream/channel.js';
 import { LongPoll } from './stream/long-poll.js';
 import { countAllOpenStreams } from './stream/sql/collector-slots.js';
-import { countAllPendingMessages } from './stream/sql/count-messages.js';
+import { readPendingTotal } from './stream/sql/dashboard-counts.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -67,7 +67,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   const longPoll = new LongPoll();
   const metrics = createMetrics({
     countOpenStreams: () => countAllOpenStreams(db),
-    countPendingMessages: () => countAllPendingMessages(db),
+    countPendingMessages: () => readPendingTotal(db),
     ping: () => db.query('SELECT 1'),
   });
   metrics.collectorLimit.set(config.maxCollectorsPerIspb);

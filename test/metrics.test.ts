@@ -2,8 +2,10 @@
 import request from 'supertest';
 import { createMetrics } from '../src/lib/metrics';
 import { drain, get } from './support/collector';
-import { randomIspb } from './support/factories';
+import { messageCounts, randomIspb } from './support/factories';
+import { ownDatabase, type OwnDatabase } from './support/own-database';
 import { startTestServer, type TestServer } from './support/server';
+import { countAllPendingMessages } from '../src/stream/sql/count-messages';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -11,8 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-async function scrape(): Promise<Map<string, number>> {
-  const res = await request(server.url).get('/metrics');
+async function scrape(url = server.url): Promise<Map<string, number>> {
+  const res = await request(url).get('/metrics');
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   const samples = new Map<string, number>();
@@ -84,4 +86,41 @@ it('still answers a scrape while the database does not: database_up 0, database 
   // prom-client writes NaN as "Nan"; Prometheus reads it case-insensitively.
   expect(text).toMatch(/^pix_stream_pending_messages nan$/im);
   expect(text).toMatch(/^pix_stream_open_streams nan$/im);
+});
+
+describe('the backlog gauge, on a database of its own (no other test moves it)', () => {
+  let own: OwnDatabase;
+  let alone: TestServer;
+  beforeAll(async () => {
+    own = await ownDatabase('metrics-backlog');
+    alone = await startTestServer({ DATABASE_URL: own.url });
+  });
+  afterAll(async () => {
+    await alone?.stop();
+    await own?.release();
+  });
+
+  it('equals a count of the pending rows as messages arrive, go out, come back and are acknowledged', async () => {
+    // Read from the kept counts (dashboard-counts.ts), not by counting: checked against the count at each step.
+    const gauge = async () => (await scrape(alone.url)).get('pix_stream_pending_messages');
+    const expectGauge = async (pending: number) => {
+      expect(await countAllPendingMessages(alone.db)).toBe(pending);
+      expect(await gauge()).toBe(pending);
+    };
+    const [a, b] = [randomIspb(), randomIspb()];
+    await expectGauge(0);
+    await request(alone.url).post(`/api/util/msgs/${a}/25`).expect(201);
+    await request(alone.url).post(`/api/util/msgs/${b}/7`).expect(201);
+    await expectGauge(32);
+    const first = await get(alone.url, `/api/pix/${a}/stream/start`, 'multipart/json');
+    expect(first.messages).toHaveLength(10);
+    await expectGauge(22);
+    await request(alone.url).get(`/api/pix/${a}/stream/stop`).expect(200); // the batch comes back
+    await expectGauge(32);
+    await drain(alone.url, a, { multipart: true });
+    await expectGauge(7);
+    await drain(alone.url, b);
+    await expectGauge(0);
+    expect(await messageCounts(alone.db, a)).toMatchObject({ acked: 25, pending: 0 });
+  });
 });

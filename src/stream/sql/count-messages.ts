@@ -1,4 +1,4 @@
-/** How many messages stand where: per ISPB (view message_delivery) for tests and the benchmark, and pending overall for a metric. */
+/** How many messages stand where, counted: per ISPB (view message_delivery) and pending overall, the truth tests and the benchmark check against. */
 import type { Queryable } from '../../db/database.js';
 
 export interface MessageStateCounts {
@@ -24,7 +24,7 @@ export async function countMessagesByState(db: Queryable, ispb: string): Promise
   return { total: row.total, pending: row.pending, inFlight: row.in_flight, acked: row.acked, redelivered: row.redelivered };
 }
 
-/** Pending messages of every ISPB (a metric); the partial index messages_pending holds only those rows, so delivered ones need not be read. */
+/** Pending messages of every ISPB, counted through the partial index messages_pending (the backlog gauge reads dashboard-counts.ts instead). */
 export async function countAllPendingMessages(db: Queryable): Promise<number> {
   const { rows } = await db.query(`SELECT count(*)::int AS pending FROM messages WHERE iteration_id IS NULL`);
   return rows[0].pending;
