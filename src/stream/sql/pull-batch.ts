@@ -25,7 +25,7 @@
 import type { Queryable } from '../../db/database.js';
 import type { StreamFace } from '../../db/models/stream.js';
 import { judgeIteration } from '../verdict.js';
-import { BODIES_SQL, PARTS_JOIN_SQL, PARTS_ORDER_SQL, type Payload, type PayloadRow, parsePayload } from './payload.js';
+import { type Payload, type PayloadRow, parsePayload, payloadSql } from './payload.js';
 
 export interface PullRequest {
   iterationId: string;
@@ -50,9 +50,12 @@ export type PullResult =
  * One statement text per face. The challenge face claims credit transfers only
  * (the only kind with a JSON form), through their own partial index; ICOM
  * claims every kind. The filter is a constant in each text, so each prepared
- * statement's generic plan can use its index.
+ * statement's generic plan can use its index; and each text builds its own
+ * face's payload only (payload.ts).
  */
-const pullSql = (face: StreamFace) => `
+function pullSql(face: StreamFace): string {
+  const payload = payloadSql(face, 'delivered');
+  return `
 WITH it AS (
   SELECT i.id, i.stream_id, i.message_ids, i.acked_at, i.next_id, s.ispb, s.status, s.face
     FROM iterations i JOIN streams s ON s.id = i.stream_id
@@ -71,8 +74,8 @@ WITH it AS (
   -- Named columns, not m.*: the XML is read (detoasted) only for the ICOM face, in the bodies below.
   UPDATE messages m SET iteration_id = $3, delivery_count = m.delivery_count + 1
    WHERE m.id = ANY (ARRAY(SELECT id FROM claimed))
-  RETURNING m.id, m.seq, m.delivery_count, m.resource_id, CASE WHEN $6 = 'icom' THEN m.xml END AS xml, m.end_to_end_id, m.valor, m.payer_id, m.receiver_id,
-            m.campo_livre, m.tx_id, m.paid_at
+  RETURNING m.id, m.seq, m.delivery_count, m.resource_id, ${face === 'icom' ? 'm.xml' : 'NULL::text AS xml'}, m.end_to_end_id, m.valor, m.payer_id,
+            m.receiver_id, m.campo_livre, m.tx_id, m.paid_at
 ), next_iteration AS (
   -- clock_timestamp, not now(): the moment of the claim, after whatever released these rows committed.
   INSERT INTO iterations (id, stream_id, message_ids, created_at)
@@ -94,10 +97,11 @@ SELECT it.ispb, it.status, it.face, it.stream_id, it.next_id,
        (SELECT cardinality(message_ids) FROM go WHERE acked_at IS NULL) AS acked,
        (SELECT count(*) FROM delivered)::int AS count,
        (SELECT count(*) FROM delivered WHERE delivery_count > 1)::int AS redelivered,
-       ${BODIES_SQL('delivered', '$6')}, parts.*
+       ${payload.columns}
   FROM (SELECT 1) AS one LEFT JOIN it ON true
-  ${PARTS_JOIN_SQL('delivered', '$6')}
-  ${PARTS_ORDER_SQL}`;
+  ${payload.join}
+  ${payload.orderBy}`;
+}
 const PULL_SQL: Record<StreamFace, { name: string; text: string }> = {
   challenge: { name: 'pix-pull-batch-challenge', text: pullSql('challenge') },
   icom: { name: 'pix-pull-batch-icom', text: pullSql('icom') },

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../../db/database.js';
 import type { StreamFace } from '../../db/models/stream.js';
-import { BODIES_SQL, PARTS_JOIN_SQL, PARTS_ORDER_SQL, parsePayload, type Payload, type PayloadRow } from './payload.js';
+import { parsePayload, payloadSql, type Payload, type PayloadRow } from './payload.js';
 
 export interface DeliveredBatch {
   acked: boolean;
@@ -13,16 +13,19 @@ export interface DeliveredBatch {
   payload: Payload;
 }
 
-export async function replayBatch(db: Queryable, iterationId: string, face: StreamFace): Promise<DeliveredBatch> {
-  const { rows } = await db.query<{ acked: boolean; count: number } & PayloadRow>(
-    `WITH n AS (SELECT acked_at, message_ids FROM iterations WHERE id = $1),
+function replaySql(face: StreamFace): string {
+  const payload = payloadSql(face, 'batch');
+  return `WITH n AS (SELECT acked_at, message_ids FROM iterations WHERE id = $1),
           batch AS (SELECT m.* FROM messages m WHERE m.id = ANY ((SELECT message_ids FROM n)::bigint[]))
      SELECT (SELECT acked_at IS NOT NULL FROM n) AS acked, (SELECT cardinality(message_ids) FROM n) AS count,
-            ${BODIES_SQL('batch', '$2')}, parts.*
+            ${payload.columns}
        FROM (SELECT 1) AS one
-       ${PARTS_JOIN_SQL('batch', '$2')}
-       ${PARTS_ORDER_SQL}`,
-    [iterationId, face],
-  );
+       ${payload.join}
+       ${payload.orderBy}`;
+}
+const REPLAY_SQL: Record<StreamFace, string> = { challenge: replaySql('challenge'), icom: replaySql('icom') };
+
+export async function replayBatch(db: Queryable, iterationId: string, face: StreamFace): Promise<DeliveredBatch> {
+  const { rows } = await db.query<{ acked: boolean; count: number } & PayloadRow>(REPLAY_SQL[face], [iterationId]);
   return { acked: rows[0].acked, count: rows[0].count, payload: parsePayload(face, rows) };
 }
