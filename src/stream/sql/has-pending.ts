@@ -3,14 +3,15 @@
  * index, no row locks, so no transaction id and no commit to flush. A woken
  * collector looks before it claims (service.ts): a claim that finds nothing
  * still locks its iteration and stream, a transaction flushed to disk.
- * One text per face, like the claim (pull-batch.ts), so each generic plan uses
- * that face's partial index.
+ * One text per face with the claim's own filter (pull-batch.ts CLAIMABLE_BY),
+ * so each generic plan uses that face's partial index.
  */
 import type { Queryable } from '../../db/database.js';
 import type { StreamFace } from '../../db/models/stream.js';
+import { CLAIMABLE_BY } from './pull-batch.js';
 
 const hasPendingSql = (face: StreamFace) =>
-  `SELECT EXISTS (SELECT 1 FROM messages WHERE receiver_ispb = $1 AND iteration_id IS NULL${face === 'challenge' ? " AND kind = 'pacs.008'" : ''}) AS pending`;
+  `SELECT EXISTS (SELECT 1 FROM messages WHERE receiver_ispb = $1 AND iteration_id IS NULL${CLAIMABLE_BY[face]}) AS pending`;
 const HAS_PENDING_SQL: Record<StreamFace, { name: string; text: string }> = {
   challenge: { name: 'pix-has-pending-challenge', text: hasPendingSql('challenge') },
   icom: { name: 'pix-has-pending-icom', text: hasPendingSql('icom') },

@@ -51,8 +51,11 @@ export type PullResult =
  * (the only kind with a JSON form), through their own partial index; ICOM
  * claims every kind. The filter is a constant in each text, so each prepared
  * statement's generic plan can use its index; and each text builds its own
- * face's payload only (payload.ts).
+ * face's payload only (payload.ts). has-pending.ts looks with the same filter,
+ * so a woken collector never skips a message its claim would have taken.
  */
+export const CLAIMABLE_BY: Record<StreamFace, string> = { challenge: " AND kind = 'pacs.008'", icom: '' };
+
 function pullSql(face: StreamFace): string {
   const payload = payloadSql(face, 'delivered');
   return `
@@ -65,16 +68,16 @@ WITH it AS (
   SELECT * FROM it WHERE ispb = $2 AND face = $6 AND status = 'open' AND next_id IS NULL
 ), claimed AS (
   SELECT id FROM messages
-   WHERE receiver_ispb = $2 AND iteration_id IS NULL ${face === 'challenge' ? "AND kind = 'pacs.008'" : ''} AND EXISTS (SELECT 1 FROM go)
+   WHERE receiver_ispb = $2 AND iteration_id IS NULL${CLAIMABLE_BY[face]} AND EXISTS (SELECT 1 FROM go)
    ORDER BY receiver_ispb, seq
    LIMIT $4
      FOR UPDATE SKIP LOCKED
 ), delivered AS (
   -- = ANY (ARRAY(...)), not a join: the generic plan must look rows up by key too.
-  -- Named columns, not m.*: the XML is read (detoasted) only for the ICOM face, in the bodies below.
+  -- Named columns, not m.*: the XML is read (detoasted) only by the ICOM face's text, for its parts below.
   UPDATE messages m SET iteration_id = $3, delivery_count = m.delivery_count + 1
    WHERE m.id = ANY (ARRAY(SELECT id FROM claimed))
-  RETURNING m.id, m.seq, m.delivery_count, m.resource_id, ${face === 'icom' ? 'm.xml' : 'NULL::text AS xml'}, m.end_to_end_id, m.valor, m.payer_id,
+  RETURNING m.id, m.seq, m.delivery_count, m.resource_id,${face === 'icom' ? ' m.xml,' : ''} m.end_to_end_id, m.valor, m.payer_id,
             m.receiver_id, m.campo_livre, m.tx_id, m.paid_at
 ), next_iteration AS (
   -- clock_timestamp, not now(): the moment of the claim, after whatever released these rows committed.
