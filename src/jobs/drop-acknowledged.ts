@@ -10,6 +10,7 @@ import type { RetentionSettings } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import { createQueue } from './queue.js';
 import { dropAcknowledgedMessages } from '../stream/retention.js';
 
 export const DROP_ACKNOWLEDGED = 'drop-acknowledged';
@@ -36,7 +37,7 @@ export async function registerRetention(boss: PgBoss, { db, logger, metrics, ret
       retryLimit: 1,
     });
 
-  await boss.createQueue(DROP_ACKNOWLEDGED, { name: DROP_ACKNOWLEDGED, policy: 'short' });
+  await createQueue(boss, DROP_ACKNOWLEDGED, 'short');
   await boss.work(DROP_ACKNOWLEDGED, { pollingIntervalSeconds: Math.max(0.5, Math.min(30, retention.intervalS / 2)) }, async () => {
     try {
       const started = performance.now();

@@ -9,6 +9,7 @@ import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import { createQueue } from './queue.js';
 import { expireIdleStreams } from '../stream/expiry.js';
 
 export const EXPIRE_IDLE_STREAMS = 'expire-idle-streams';
@@ -30,7 +31,7 @@ export async function registerStreamExpiry(boss: PgBoss, { db, logger, metrics, 
       retryLimit: 1,
     });
 
-  await boss.createQueue(EXPIRE_IDLE_STREAMS, { name: EXPIRE_IDLE_STREAMS, policy: 'short' });
+  await createQueue(boss, EXPIRE_IDLE_STREAMS, 'short');
   await boss.work(EXPIRE_IDLE_STREAMS, { pollingIntervalSeconds: Math.max(0.5, expiryCheckIntervalS / 2) }, async () => {
     try {
       const { ended, released } = await expireIdleStreams(db, metrics);

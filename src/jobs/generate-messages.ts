@@ -5,6 +5,7 @@
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Metrics } from '../lib/metrics.js';
+import { createQueue } from './queue.js';
 import { continueGenerationLater, runGenerationJob, type GenerationQueue } from '../generation/service.js';
 
 export const GENERATE_MESSAGES = 'generate-messages';
@@ -16,7 +17,7 @@ interface GenerateJobData {
 }
 
 export async function createGenerationQueue(boss: PgBoss): Promise<GenerationQueue> {
-  await boss.createQueue(GENERATE_MESSAGES, { name: GENERATE_MESSAGES, policy: 'standard' });
+  await createQueue(boss, GENERATE_MESSAGES, 'standard');
   return {
     async enqueue(jobId) {
       await boss.send(GENERATE_MESSAGES, { jobId } satisfies GenerateJobData, {

@@ -23,6 +23,7 @@
  * one and PostgreSQL stops re-planning the prepared statement after a few runs.
  */
 import type { Queryable } from '../../db/database.js';
+import { retryOnDeadlock } from '../../db/deadlock.js';
 import type { StreamFace } from '../../db/models/stream.js';
 import { judgeIteration } from '../verdict.js';
 import { type Payload, type PayloadRow, parsePayload, payloadSql } from './payload.js';
@@ -123,21 +124,13 @@ interface PullRow extends PayloadRow {
   redelivered: number;
 }
 
-const DEADLOCK_RETRIES = 3;
-
 /**
- * A deadlock victim (40P01) was rolled back whole, so running the statement
- * again is safe. Claims skip each other's rows, but a claim can still wait on a
- * row being released by a closing stream; PostgreSQL breaks such a rare cycle.
+ * A claim can be a deadlock victim: claims skip each other's rows, but one can
+ * still wait on a row being released by a closing stream, and PostgreSQL breaks
+ * such a rare cycle. The statement is its own transaction, so it runs again.
  */
-async function runPull(db: Queryable, face: StreamFace, values: unknown[]) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.query<PullRow>(PULL_SQL[face], values);
-    } catch (err) {
-      if ((err as { code?: string }).code !== '40P01' || attempt >= DEADLOCK_RETRIES) throw err;
-    }
-  }
+function runPull(db: Queryable, face: StreamFace, values: unknown[]) {
+  return retryOnDeadlock(() => db.query<PullRow>(PULL_SQL[face], values));
 }
 
 export async function pullBatch(db: Queryable, pull: PullRequest): Promise<PullResult> {
