@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../src/db/database';
 import { pullBatch } from '../src/stream/sql/pull-batch';
 import { randomIspb, seedMessages } from './support/factories';
+import { ownDatabase, type OwnDatabase } from './support/own-database';
 import { startTestServer, type TestServer } from './support/server';
 
 const CLAIM_SQL = `SELECT id FROM messages
@@ -27,11 +28,15 @@ function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
 
+// A database of its own: the planner's choice between the two pending indexes rests on
+// ANALYZE's statistics, which other test files' rows (other kinds, other ISPBs) would move.
+let own: OwnDatabase;
 let server: TestServer;
 const ispb = randomIspb();
 
 beforeAll(async () => {
-  server = await startTestServer();
+  own = await ownDatabase('claim-plan');
+  server = await startTestServer({ DATABASE_URL: own.url });
   await seedMessages(server.db, ispb, 20_000);
   // Deliver and acknowledge all but the newest 10, as a long-running ISPB would look.
   const { rows } = await server.db.query(
@@ -49,7 +54,10 @@ beforeAll(async () => {
   expect(delivered.rowCount).toBe(19_990);
   await server.db.query('ANALYZE messages');
 }, 120_000);
-afterAll(() => server.stop());
+afterAll(async () => {
+  await server?.stop();
+  await own?.release();
+});
 
 async function explainLiteral(): Promise<PlanNode> {
   // The app's driver sends parameters with an unnamed statement, planned for the actual value: a literal is the same plan.
