@@ -110,8 +110,8 @@ export function planLine(root: PlanNode): { line: string; usesPendingIndex: bool
     line:
       `claim: ${claimCte ? flatten(claimCte).map(label).join(' > ') : 'CTE claimed not found'}; ` +
       `rest: ${[...rest].map(([name, count]) => (count > 1 ? `${name} x${count}` : name)).join(', ')}`,
-    usesPendingIndex: [...claimNodes].some((node) => node['Index Name'] === 'messages_pending'),
-    scansMessages: nodes.some((node) => node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'messages'),
+    usesPendingIndex: [...claimNodes].some((node) => /^deliveries_pending/.test(node['Index Name'] ?? '')),
+    scansMessages: nodes.some((node) => node['Node Type'] === 'Seq Scan' && ['messages', 'deliveries'].includes(node['Relation Name'] ?? '')),
   };
 }
 

@@ -60,7 +60,7 @@ export interface Snapshot {
 export async function snapshot(db: pg.Client, ispbs: string[]): Promise<Snapshot> {
   const { rows } = await db.query(
     `SELECT c.now::text AS at, (extract(epoch FROM c.now) * 1000)::float8 AS at_ms,
-            (SELECT count(*) FROM messages WHERE receiver_ispb = ANY ($1::char(8)[]) AND iteration_id IS NULL)::int AS pending
+            (SELECT count(*) FROM deliveries WHERE receiver_ispb = ANY ($1::char(8)[]) AND iteration_id IS NULL)::int AS pending
        FROM (SELECT clock_timestamp() AS now) c`,
     [ispbs],
   );

@@ -102,7 +102,9 @@ export class Harness {
   /** Starts an API process (`env` on top of API_ENV); the newest one is `apiUrl`/`apiPid`. */
   async startApi(env: Record<string, string> = {}): Promise<void> {
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'src', 'main.js')], {
+    // BENCH_API_NODE_ARGS: flags for the API's node only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (not allowed in NODE_OPTIONS).
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'dist', 'src', 'main.js')], {
       cwd: projectRoot,
       env: { ...process.env, ...API_ENV, ...env, DATABASE_URL: this.databaseUrl, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

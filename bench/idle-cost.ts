@@ -17,7 +17,7 @@
  * 'pix-stream') starts a statement during the waiting window.
  * The totals carry the background job's jitter (an expiry run is ~4
  * transactions; 2 or 3 runs land in a window), so claims are also counted
- * directly: scans of `messages_pending`, which every claim uses and the
+ * directly: scans of the pending indexes, which every claim uses and the
  * background job never does. That counter is read on a connection to the
  * bench database before and after each window: a backend flushes its
  * statistics before answering, so those reads land outside the window.
@@ -47,7 +47,7 @@ export interface IdleCostResult {
   openStreamsWhileWaiting: number;
   /** API pool connections that ran any statement during the waiting window (0 = the waiters cost nothing). */
   apiPoolStatementsWhileWaiting: number;
-  /** Scans of messages_pending (= claims) in each window. */
+  /** Scans of the pending indexes (= claims) in each window. */
   baselineClaims: number;
   waitingClaims: number;
   activeBackendsWhileWaiting: number;
@@ -57,7 +57,7 @@ export interface IdleCostResult {
 
 async function claimScans(benchMonitor: pg.Client): Promise<number> {
   const { rows } = await benchMonitor.query(
-    `SELECT coalesce(sum(idx_scan), 0)::bigint AS n FROM pg_stat_user_indexes WHERE indexrelname = 'messages_pending'`,
+    `SELECT coalesce(sum(idx_scan), 0)::bigint AS n FROM pg_stat_user_indexes WHERE indexrelname IN ('deliveries_pending', 'deliveries_pending_transfers')`,
   );
   return Number(rows[0].n);
 }

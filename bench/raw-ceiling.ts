@@ -4,9 +4,11 @@
  * no stream touch, no JSON). The multipart drain is judged against this figure.
  *
  * Per transaction, one statement: claim 10 pending rows of one ISPB through
- * the messages_pending partial index with FOR UPDATE SKIP LOCKED, point them at
- * a new iteration (delivery_count + 1), and insert that iteration for one
- * stream row made for this run. 6 clients, one ISPB, a fresh backlog seeded
+ * the deliveries_pending partial index with FOR UPDATE SKIP LOCKED, point them
+ * at a new iteration (delivery_count + 1), and insert that iteration for one
+ * stream row made for this run. The same narrow rows (migrations/…-deliveries.js)
+ * pix-stream claims, so the ceiling rises with every saving in what a claim
+ * writes. 6 clients, one ISPB, a fresh backlog seeded
  * through the generator endpoint, for a fixed time.
  *
  * Run by pgbench when one is installed (a C client: the figure carries no Node
@@ -68,18 +70,18 @@ export interface RawCeilingResult {
 /** The bare claim for `ispb`, recorded as an iteration of `streamId`. Literals only: pgbench and node run the same text. */
 export function rawClaimSql(ispb: string, streamId: number): string {
   return `WITH claimed AS (
-  SELECT id FROM messages
+  SELECT message_id FROM deliveries
    WHERE receiver_ispb = '${ispb}' AND iteration_id IS NULL
    ORDER BY receiver_ispb, seq
    LIMIT ${RAW_BATCH}
      FOR UPDATE SKIP LOCKED
 ), next_iteration AS (
   INSERT INTO iterations (id, stream_id, message_ids)
-  SELECT gen_random_uuid(), ${streamId}, coalesce(array_agg(id), '{}') FROM claimed
+  SELECT gen_random_uuid(), ${streamId}, coalesce(array_agg(message_id), '{}') FROM claimed
   RETURNING id
 )
-UPDATE messages m SET iteration_id = (SELECT id FROM next_iteration), delivery_count = m.delivery_count + 1
- WHERE m.id IN (SELECT id FROM claimed)`;
+UPDATE deliveries d SET iteration_id = (SELECT id FROM next_iteration), delivery_count = d.delivery_count + 1
+ WHERE d.message_id IN (SELECT message_id FROM claimed)`;
 }
 
 /** pgbench from PGBENCH, else the first on PATH; undefined when there is none (or the node loop is asked for). */
@@ -200,7 +202,7 @@ export async function measureRawCeiling(http: HttpClient, databaseUrl: string, i
       `SELECT (SELECT count(*) FROM iterations WHERE stream_id = $2)::int AS iterations,
               count(*) FILTER (WHERE iteration_id IS NOT NULL)::int AS claimed,
               count(*) FILTER (WHERE iteration_id IS NULL)::int AS pending
-         FROM messages WHERE receiver_ispb = $1`,
+         FROM deliveries WHERE receiver_ispb = $1`,
       [ispb, streamId],
     );
     const { iterations, claimed, pending } = counts.rows[0];

@@ -28,12 +28,15 @@ import { renderDocsPage } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/document.js';
 import { InboundService } from './inbound/service.js';
 import type { LongPoll } from './stream/long-poll.js';
+import type { ClaimFloors } from './stream/claim-floors.js';
 import { DashboardReader } from './stream/dashboard.js';
 import { StreamService, type StreamSettings } from './stream/service.js';
 
 export interface AppDeps {
   db: Database;
   longPoll: LongPoll;
+  /** Where claims start reading each ISPB's pending index (stream/claim-floors.ts); whoever relays notifications drops them. */
+  claimFloors?: ClaimFloors;
   generationQueue: GenerationQueue;
   models: Models;
   metrics: Metrics;
@@ -47,7 +50,7 @@ export function problemFormatFor(path: string): ProblemRenderer {
   return path === '/api/v1' || path.startsWith('/api/v1/') ? renderProblemXmlAnswer : renderProblemJson;
 }
 
-export function createApp({ db, longPoll, generationQueue, models, metrics, logger, settings }: AppDeps): express.Express {
+export function createApp({ db, longPoll, claimFloors, generationQueue, models, metrics, logger, settings }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -92,7 +95,7 @@ export function createApp({ db, longPoll, generationQueue, models, metrics, logg
 
   const generation = new GenerationService(db, models.GenerationJob, generationQueue, metrics, settings.generateSyncMax);
   app.use(utilRoutes(generation, models, settings.maxCollectorsPerIspb));
-  const streams = new StreamService(db, longPoll, metrics, settings);
+  const streams = new StreamService(db, longPoll, metrics, settings, claimFloors);
   app.use(streamRoutes(streams));
   // Before the ICOM routes: a refused request does none of their work. Off (either ICOM_BUCKET_* 0): not mounted at all.
   if (settings.icomBucket) app.use(icomTrafficLimit(new TrafficLimiter(db, settings.icomBucket, metrics)));

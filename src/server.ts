@@ -20,6 +20,7 @@ import { createEdgeServer } from './http/edge.js';
 import { problem } from './http/problem.js';
 import { MESSAGES_CHANNEL } from './stream/channel.js';
 import { LongPoll } from './stream/long-poll.js';
+import { ClaimFloors } from './stream/claim-floors.js';
 import { countAllOpenStreams } from './stream/sql/collector-slots.js';
 import { readPendingTotal } from './stream/sql/dashboard-counts.js';
 
@@ -65,6 +66,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   const db = new Database(databaseUrl, config.dbPoolMax, logger);
   started.push(() => db.close());
   const longPoll = new LongPoll();
+  const claimFloors = new ClaimFloors();
   const metrics = createMetrics({
     countOpenStreams: () => countAllOpenStreams(db),
     countPendingMessages: () => readPendingTotal(db),
@@ -75,8 +77,15 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     connectionString: databaseUrl,
     channel: MESSAGES_CHANNEL,
     logger,
-    onNotify: (ispb) => longPoll.notify(ispb),
-    onConnect: () => longPoll.wakeAll(),
+    // New or released messages may sit below a claim floor: the next claim reads from the first entry.
+    onNotify: (ispb) => {
+      claimFloors.drop(ispb);
+      longPoll.notify(ispb);
+    },
+    onConnect: () => {
+      claimFloors.dropAll();
+      longPoll.wakeAll();
+    },
   });
   started.push(() => listener.stop());
   // Background work gets a pool of its own: a long generation job never takes connections from requests.
@@ -93,7 +102,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   });
   started.push(() => jobs.stop());
 
-  const app = createApp({ db, longPoll, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
+  const app = createApp({ db, longPoll, claimFloors, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
   const { server, drain } = createEdgeServer(app, config.http, (status, detail, path) => problemFormatFor(path)(problem(status, detail), path), {
     tls: config.tls,
     // Scanners and clients without a valid certificate fail here by design: worth a debug line, never an error.

@@ -1,7 +1,7 @@
 /**
  * Claiming the next batch stays O(batch) however many delivered rows an ISPB
- * has: the planner walks the partial index `messages_pending` (pending rows
- * only), never a Seq Scan of messages, never the primary key.
+ * has: the planner walks the partial index `deliveries_pending` (pending rows
+ * only), never a Seq Scan of deliveries, never the primary key.
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../src/db/database';
@@ -10,7 +10,7 @@ import { randomIspb, seedMessages } from './support/factories';
 import { ownDatabase, type OwnDatabase } from './support/own-database';
 import { startTestServer, type TestServer } from './support/server';
 
-const CLAIM_SQL = `SELECT id FROM messages
+const CLAIM_SQL = `SELECT message_id FROM deliveries
   WHERE receiver_ispb = $1 AND iteration_id IS NULL
   ORDER BY receiver_ispb, seq
   LIMIT 10
@@ -46,13 +46,13 @@ beforeAll(async () => {
   const iterationId = randomUUID();
   await server.db.query('INSERT INTO iterations (id, stream_id, acked_at) VALUES ($1, $2, now())', [iterationId, rows[0].id]);
   const delivered = await server.db.query(
-    `UPDATE messages SET iteration_id = $1, delivery_count = 1
+    `UPDATE deliveries SET iteration_id = $1, delivery_count = 1
       WHERE receiver_ispb = $2
-        AND id NOT IN (SELECT id FROM messages WHERE receiver_ispb = $2 ORDER BY seq DESC LIMIT 10)`,
+        AND message_id NOT IN (SELECT message_id FROM deliveries WHERE receiver_ispb = $2 ORDER BY seq DESC LIMIT 10)`,
     [iterationId, ispb],
   );
   expect(delivered.rowCount).toBe(19_990);
-  await server.db.query('ANALYZE messages');
+  await server.db.query('ANALYZE deliveries');
 }, 120_000);
 afterAll(async () => {
   await server?.stop();
@@ -82,9 +82,9 @@ async function explainPrepared(): Promise<PlanNode> {
 async function explainAppClaim(face: 'challenge' | 'icom'): Promise<PlanNode[]> {
   let sent: { text: string; values: unknown[] } | undefined;
   const recorder: Queryable = {
-    query: async (config: string | { text: string }, values: unknown[] = []) => {
-      sent = { text: typeof config === 'string' ? config : config.text, values };
-      return { rows: [{ ispb: null }], rowCount: 0, command: 'SELECT', oid: 0, fields: [] } as never;
+    query: async (config: string | { text: string; values?: unknown[] }, values: unknown[] = []) => {
+      sent = typeof config === 'string' ? { text: config, values } : { text: config.text, values: config.values ?? values };
+      return { rows: [{ ord: 1, ispb: null }], rowCount: 0, command: 'SELECT', oid: 0, fields: [] } as never;
     },
   };
   await pullBatch(recorder, { face, iterationId: randomUUID(), ispb, nextId: randomUUID(), limit: 10, final: false });
@@ -96,13 +96,13 @@ describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending 
   it.each([
     ['a literal ISPB', explainLiteral],
     ['PREPARE / EXPLAIN EXECUTE', explainPrepared],
-  ])('walks messages_pending with an Index Scan (%s)', async (_label, explain) => {
+  ])('walks deliveries_pending with an Index Scan (%s)', async (_label, explain) => {
     const plan = nodes(await explain());
-    const onMessages = plan.filter((node) => node['Relation Name'] === 'messages');
+    const onDeliveries = plan.filter((node) => node['Relation Name'] === 'deliveries');
 
-    expect(onMessages.map((node) => [node['Node Type'], node['Index Name']])).toEqual([['Index Scan', 'messages_pending']]);
-    expect(plan.some((node) => node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'messages')).toBe(false);
-    expect(plan.some((node) => node['Index Name'] === 'messages_pkey')).toBe(false);
+    expect(onDeliveries.map((node) => [node['Node Type'], node['Index Name']])).toEqual([['Index Scan', 'deliveries_pending']]);
+    expect(plan.some((node) => node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'deliveries')).toBe(false);
+    expect(plan.some((node) => node['Index Name'] === 'deliveries_pkey')).toBe(false);
     // The index already yields (receiver_ispb, seq) order: no sort of the whole pending set.
     expect(plan.some((node) => node['Node Type'] === 'Sort')).toBe(false);
     expect(plan.some((node) => node['Node Type'] === 'LockRows')).toBe(true);
@@ -110,19 +110,23 @@ describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending 
 
   // The challenge face claims credit transfers only, through their own partial index; ICOM claims every kind.
   it.each([
-    ['challenge', 'messages_pending_transfers'],
-    ['icom', 'messages_pending'],
-  ] as const)('the statement the app runs for the %s face walks %s and never scans messages whole', async (face, index) => {
+    ['challenge', 'deliveries_pending_transfers'],
+    ['icom', 'deliveries_pending'],
+  ] as const)('the statement the app runs for the %s face walks %s and never scans a table whole', async (face, index) => {
     const claimed = (await explainAppClaim(face)).find((node) => node['Subplan Name'] === 'CTE claimed');
     expect(claimed).toBeDefined();
-    const claimScans = nodes(claimed!).filter((node) => node['Relation Name'] === 'messages');
+    const claimScans = nodes(claimed!).filter((node) => node['Relation Name'] === 'deliveries');
     expect(claimScans.map((node) => [node['Node Type'], node['Index Name']])).toEqual([['Index Scan', index]]);
-    // Read in index order and stop at the batch: sorting the ISPB's whole pending set would be O(pending).
-    expect(nodes(claimed!).filter((node) => node['Node Type'] === 'Sort')).toEqual([]);
+    // Read in index order and stop at the batch: Limit > LockRows > the index scan, no Sort
+    // between them (sorting the ISPB's whole pending set would be O(pending)). Numbering the
+    // claimed rows for the group's pulls sorts the claimed batch only, above the Limit.
+    const limit = nodes(claimed!).find((node) => node['Node Type'] === 'Limit');
+    expect(limit).toBeDefined();
+    expect(nodes(limit!).map((node) => node['Node Type'])).toEqual(['Limit', 'LockRows', 'Index Scan']);
 
     const everywhere = await explainAppClaim(face);
     const wholeScans = everywhere.filter(
-      (node) => node['Relation Name'] === 'messages' && /Seq Scan|Bitmap Heap Scan/.test(node['Node Type']),
+      (node) => ['deliveries', 'messages'].includes(node['Relation Name'] ?? '') && /Seq Scan|Bitmap Heap Scan/.test(node['Node Type']),
     );
     expect(wholeScans).toEqual([]);
   });
@@ -130,16 +134,16 @@ describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending 
   it('returns exactly the 10 pending rows, oldest first', async () => {
     const { rows } = await server.db.query(CLAIM_SQL.replace('FOR UPDATE SKIP LOCKED', ''), [ispb]);
     const pending = await server.db.query(
-      'SELECT id FROM messages WHERE receiver_ispb = $1 AND iteration_id IS NULL ORDER BY seq',
+      'SELECT message_id FROM deliveries WHERE receiver_ispb = $1 AND iteration_id IS NULL ORDER BY seq',
       [ispb],
     );
-    expect(rows.map((row) => row.id)).toEqual(pending.rows.map((row) => row.id));
+    expect(rows.map((row) => row.message_id)).toEqual(pending.rows.map((row) => row.message_id));
     expect(rows).toHaveLength(10);
   });
 
-  it('only pending rows are in messages_pending', async () => {
+  it('only pending rows are in deliveries_pending', async () => {
     const { rows } = await server.db.query(
-      `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indexrelid = 'messages_pending'::regclass`,
+      `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indexrelid = 'deliveries_pending'::regclass`,
     );
     expect(rows[0].def).toMatch(/\(receiver_ispb, seq\) WHERE \(iteration_id IS NULL\)/);
   });

@@ -57,9 +57,9 @@ it('keeps pending, in flight and acknowledged in step with the messages through 
   // Rows deleted (as the demo seeders' undo does): both kinds leave the counts.
   await server.db.query(
     `DELETE FROM messages WHERE id IN (
-       (SELECT id FROM messages WHERE receiver_ispb = $1 AND iteration_id IS NULL LIMIT 3)
+       (SELECT id FROM message_delivery WHERE receiver_ispb = $1 AND state = 'pending' LIMIT 3)
        UNION ALL
-       (SELECT m.id FROM messages m JOIN iterations i ON i.id = m.iteration_id WHERE m.receiver_ispb = $1 AND i.acked_at IS NOT NULL LIMIT 2))`,
+       (SELECT id FROM message_delivery WHERE receiver_ispb = $1 AND state = 'acknowledged' LIMIT 2))`,
     [ispb],
   );
   await expectInStep(ispb, { pending: 21, inFlight: 0, acknowledged: 19, openStreams: 0 });

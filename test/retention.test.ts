@@ -120,7 +120,12 @@ describe('retention', () => {
   it('collectors drain one ISPB exactly once while another loses tens of thousands of old rows', async () => {
     const old = randomIspb();
     const busy = randomIspb();
-    await insertAcknowledgedRows(server.db, { ispb: old, rows: 30_000, ageDays: 2, chunk: 10_000 });
+    const connection = await server.db.pool.connect();
+    try {
+      await insertAcknowledgedRows(connection, { ispb: old, rows: 30_000, ageDays: 2, chunk: 10_000 });
+    } finally {
+      connection.release();
+    }
     await seedMessages(server.db, busy, 3000);
     expect(await messageCounts(server.db, old)).toMatchObject({ acked: 30_000 });
 

@@ -22,7 +22,7 @@ async function storedEndToEndIds(ispb: string): Promise<string[]> {
 async function deliveryLedger(ispb: string) {
   const { rows } = await server.db.query(
     `SELECT min(delivery_count)::int AS min_deliveries, max(delivery_count)::int AS max_deliveries
-       FROM messages WHERE receiver_ispb = $1`,
+       FROM deliveries WHERE receiver_ispb = $1`,
     [ispb],
   );
   // Each message id should sit in exactly one iteration's batch of this ISPB's streams.

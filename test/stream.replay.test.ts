@@ -16,7 +16,7 @@ afterAll(() => server.stop());
 const ids = (reply: Reply) => reply.messages.map((message) => message.endToEndId);
 
 async function deliveryCounts(ispb: string): Promise<Record<string, number>> {
-  const { rows } = await server.db.query('SELECT end_to_end_id, delivery_count FROM messages WHERE receiver_ispb = $1', [ispb]);
+  const { rows } = await server.db.query('SELECT end_to_end_id, delivery_count FROM message_delivery WHERE receiver_ispb = $1', [ispb]);
   return Object.fromEntries(rows.map((row) => [row.end_to_end_id, row.delivery_count]));
 }
 

@@ -66,6 +66,12 @@ export function createMetrics(probes: DatabaseProbes) {
       buckets: [0.005, 0.02, 0.1, 0.5, 1, 2, 4, 8, 16, 32],
       registers,
     }),
+    pullGroupSize: new Histogram({
+      name: 'pix_stream_pull_group_size',
+      help: 'Pulls carried by one claim statement (stream/pull-group.ts): how many collectors one commit served',
+      buckets: [1, 2, 3, 4, 6, 8, 12, 16, 32, 64, 128],
+      registers,
+    }),
     claimDuration: new Histogram({
       name: 'pix_stream_claim_seconds',
       help: 'Duration of one claim transaction (lock, acknowledge, claim, record)',

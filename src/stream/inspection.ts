@@ -1,7 +1,7 @@
 /**
  * A read-only look at one participant's queue and streams, for people
  * rehearsing loads: plain reads, so they go through the Sequelize models.
- * Counts scan the ISPB's messages; this is an operator's question, not the
+ * Counts scan the ISPB's deliveries; this is an operator's question, not the
  * hot path.
  */
 import { Op } from 'sequelize';
@@ -23,16 +23,16 @@ export interface IspbSnapshot {
   openStreams: OpenStreamView[];
 }
 
-export async function inspectIspb({ Message, Iteration, Stream }: Models, ispb: string): Promise<IspbSnapshot> {
+export async function inspectIspb({ Delivery, Iteration, Stream }: Models, ispb: string): Promise<IspbSnapshot> {
   const heldBy = (ackedAt: null | { [Op.ne]: null }) => ({
     where: { receiverIspb: ispb },
     include: [{ model: Iteration, required: true, attributes: [], where: { ackedAt } }],
   });
   const [pending, inFlight, acknowledged, streams] = await translatingErrors(() =>
     Promise.all([
-      Message.count({ where: { receiverIspb: ispb, iterationId: null } }),
-      Message.count(heldBy(null)),
-      Message.count(heldBy({ [Op.ne]: null })),
+      Delivery.count({ where: { receiverIspb: ispb, iterationId: null } }),
+      Delivery.count(heldBy(null)),
+      Delivery.count(heldBy({ [Op.ne]: null })),
       Stream.findAll({ where: { ispb, status: 'open' }, order: [['openedAt', 'ASC']] }),
     ]),
   );

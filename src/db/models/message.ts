@@ -18,8 +18,6 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare txId: string | null;
   declare paidAt: Date | null;
   declare createdAt: CreationOptional<Date>;
-  declare iterationId: CreationOptional<string | null>;
-  declare deliveryCount: CreationOptional<number>;
   /** PI-ResourceId, made by the database when the row is stored. */
   declare resourceId: CreationOptional<string>;
   /** The pacs.008 in its envelope; null until rendered (see migrations/…-icom-face.js). */
@@ -50,8 +48,6 @@ export function defineMessage(sequelize: Sequelize) {
       txId: { type: DataTypes.STRING(35), allowNull: true },
       paidAt: { type: DataTypes.DATE, allowNull: true },
       createdAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
-      iterationId: { type: DataTypes.UUID, allowNull: true },
-      deliveryCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       resourceId: { type: DataTypes.CHAR(32), allowNull: false },
       xml: { type: DataTypes.TEXT, allowNull: true },
     },

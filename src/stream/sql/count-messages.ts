@@ -24,8 +24,8 @@ export async function countMessagesByState(db: Queryable, ispb: string): Promise
   return { total: row.total, pending: row.pending, inFlight: row.in_flight, acked: row.acked, redelivered: row.redelivered };
 }
 
-/** Pending messages of every ISPB, counted through the partial index messages_pending (the backlog gauge reads dashboard-counts.ts instead). */
+/** Pending messages of every ISPB, counted through the partial index deliveries_pending (the backlog gauge reads dashboard-counts.ts instead). */
 export async function countAllPendingMessages(db: Queryable): Promise<number> {
-  const { rows } = await db.query(`SELECT count(*)::int AS pending FROM messages WHERE iteration_id IS NULL`);
+  const { rows } = await db.query(`SELECT count(*)::int AS pending FROM deliveries WHERE iteration_id IS NULL`);
   return rows[0].pending;
 }

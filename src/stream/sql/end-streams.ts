@@ -36,13 +36,13 @@ async function endLockedStreams(db: Queryable, streamIds: number[], status: 'clo
        SELECT ispb, sum(acked_messages) FROM ended GROUP BY ispb
      ), released AS (
        -- An open stream's only unacknowledged batch is its newest iteration's (iterations_by_stream's last entry).
-       UPDATE messages m SET iteration_id = NULL
+       UPDATE deliveries d SET iteration_id = NULL
          FROM ended e CROSS JOIN LATERAL (
                 SELECT i.id, i.message_ids, i.acked_at FROM iterations i
                  WHERE i.stream_id = e.id ORDER BY i.created_at DESC LIMIT 1) newest
         WHERE newest.acked_at IS NULL
-          AND m.id = ANY (newest.message_ids) AND m.iteration_id = newest.id
-       RETURNING m.receiver_ispb
+          AND d.message_id = ANY (newest.message_ids) AND d.iteration_id = newest.id
+       RETURNING d.receiver_ispb
      ), woken AS (
        SELECT pg_notify('${MESSAGES_CHANNEL}', ispb) FROM (SELECT DISTINCT receiver_ispb AS ispb FROM released) r
      )

@@ -11,7 +11,7 @@ import type { StreamFace } from '../../db/models/stream.js';
 import { CLAIMABLE_BY } from './pull-batch.js';
 
 const hasPendingSql = (face: StreamFace) =>
-  `SELECT EXISTS (SELECT 1 FROM messages WHERE receiver_ispb = $1 AND iteration_id IS NULL${CLAIMABLE_BY[face]}) AS pending`;
+  `SELECT EXISTS (SELECT 1 FROM deliveries WHERE receiver_ispb = $1 AND iteration_id IS NULL${CLAIMABLE_BY[face]}) AS pending`;
 const HAS_PENDING_SQL: Record<StreamFace, { name: string; text: string }> = {
   challenge: { name: 'pix-has-pending-challenge', text: hasPendingSql('challenge') },
   icom: { name: 'pix-has-pending-icom', text: hasPendingSql('icom') },

@@ -31,8 +31,9 @@ export type Payload = { face: 'challenge'; bodies: string } | { face: 'icom'; pa
 
 /**
  * The payload part of a statement over `source` (rows with the message
- * columns, aliased m), for one face: `columns` for its select list, `join` to
- * follow its FROM, `orderBy` to close it.
+ * columns, aliased m; `where` narrows them to one batch, e.g. one pull of a
+ * group), for one face: `columns` for its select list, `join` to follow its
+ * FROM, `orderKey` for its ORDER BY:
  *   challenge  one column, bodies: the JSON texts joined in delivery order
  *   icom       a lateral join adding part_id, part_resource_id, part_xml,
  *              part_json: one row per message in delivery order (LEFT JOIN: an
@@ -49,20 +50,21 @@ export type Payload = { face: 'challenge'; bodies: string } | { face: 'icom'; pa
 export interface PayloadSql {
   columns: string;
   join: string;
-  orderBy: string;
+  /** '' or the key that orders a batch's rows. */
+  orderKey: string;
 }
 
-export function payloadSql(face: StreamFace, source: string): PayloadSql {
+export function payloadSql(face: StreamFace, source: string, where = ''): PayloadSql {
   if (face === 'challenge') {
-    return { columns: `(SELECT string_agg(${MESSAGE_JSON_SQL}, ',' ORDER BY m.seq) FROM ${source} m) AS bodies`, join: '', orderBy: '' };
+    return { columns: `(SELECT string_agg(${MESSAGE_JSON_SQL}, ',' ORDER BY m.seq) FROM ${source} m${where}) AS bodies`, join: '', orderKey: '' };
   }
   return {
     columns: 'parts.*',
     join: `LEFT JOIN LATERAL (
          SELECT m.id AS part_id, m.resource_id AS part_resource_id, m.xml AS part_xml,
                 CASE WHEN m.xml IS NULL THEN ${MESSAGE_JSON_SQL} END AS part_json, m.seq AS part_seq
-           FROM ${source} m) parts ON true`,
-    orderBy: 'ORDER BY parts.part_seq',
+           FROM ${source} m${where}) parts ON true`,
+    orderKey: 'parts.part_seq',
   };
 }
 

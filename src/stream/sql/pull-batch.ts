@@ -1,20 +1,24 @@
 /**
- * The hot path: one pull on a pull-next URI, as ONE statement (one round trip,
- * no BEGIN/COMMIT, prepared once per connection). It
+ * The hot path: pulls on pull-next URIs, ONE statement for a whole group of
+ * them (one round trip, no BEGIN/COMMIT, prepared once per connection). For
+ * each pull of the group it
  *   1. locks the iteration and its stream (a retry, a close or the reaper wait),
  *   2. acknowledges the iteration's batch if not yet acknowledged (one write, on
  *      the iteration: see migrations/…-create-messages.js for why not per message),
- *   3. claims up to `limit` pending messages of the ISPB (SKIP LOCKED: collectors
+ *   3. claims up to its `limit` pending messages of its ISPB, on their narrow
+ *      rows in `deliveries` (migrations/…-deliveries.js; SKIP LOCKED: collectors
  *      of one ISPB never wait on, or double-claim, each other's rows),
  *   4. records them as the batch of a new iteration linked from this one,
- * and returns the batch in the face's form (payload.ts): the challenge's JSON,
- * built by PostgreSQL and joined into one text; ICOM's XML, one row per message
- * (the facts repeated on each row).
- * Steps 2-4 only happen when the iteration belongs to the ISPB, its stream is
- * open and it was not answered before; otherwise the row says why not.
+ * and returns each batch in the face's form (payload.ts): the challenge's JSON,
+ * built by PostgreSQL and joined into one text; ICOM's XML, one row per message.
+ * Steps 2-4 run only for the stream's current iteration (../verdict.ts); each
+ * pull's row carries the facts its verdict is decided on.
  *
- * Steps 2-4 run only for the stream's current iteration (see ../verdict.ts); the
- * row returned carries the facts the verdict is decided on.
+ * Why groups (../pull-group.ts gathers the pulls that arrive while a group is
+ * in flight): pulls of one ISPB in one group claim together, one index walk
+ * for all of them, handed out in turn (slot ranges below), and the group pays
+ * for one statement, one commit and one round trip. Separate claims of six
+ * collectors also walk over each other's locked rows.
  *
  * Why one statement: measured with 6 direct collectors on 2 cores (bench/), the
  * five round trips of BEGIN; lock; ack; claim; COMMIT capped the database at
@@ -25,6 +29,7 @@
 import type { Queryable } from '../../db/database.js';
 import { retryOnDeadlock } from '../../db/deadlock.js';
 import type { StreamFace } from '../../db/models/stream.js';
+import { NO_FLOOR } from '../claim-floors.js';
 import { judgeIteration } from '../verdict.js';
 import { type Payload, type PayloadRow, parsePayload, payloadSql } from './payload.js';
 
@@ -38,6 +43,8 @@ export interface PullRequest {
   limit: number;
   /** Answer even with nothing claimed (the long poll is over: 204). */
   final: boolean;
+  /** Read the ISPB's pending rows from this seq on (../claim-floors.ts); NO_FLOOR: from the first. */
+  floor?: string;
 }
 
 export type PullResult =
@@ -47,64 +54,97 @@ export type PullResult =
   | { kind: 'nothing-yet'; acked: number }
   | { kind: 'delivered'; streamId: number; count: number; payload: Payload; redelivered: number; acked: number };
 
+/** What a group's claim of one ISPB leaves for the next: the first seq it took, or null when it found fewer rows than wanted. */
+export interface ClaimEnd {
+  ispb: string;
+  nextFloor: string | null;
+}
+
 /**
- * One statement text per face. The challenge face claims credit transfers only
- * (the only kind with a JSON form), through their own partial index; ICOM
+ * The filter each face claims with. The challenge face claims credit transfers
+ * only (the only kind with a JSON form), through their own partial index; ICOM
  * claims every kind. The filter is a constant in each text, so each prepared
  * statement's generic plan can use its index; and each text builds its own
  * face's payload only (payload.ts). has-pending.ts looks with the same filter,
  * so a woken collector never skips a message its claim would have taken.
  */
-export const CLAIMABLE_BY: Record<StreamFace, string> = { challenge: " AND kind = 'pacs.008'", icom: '' };
+export const CLAIMABLE_BY: Record<StreamFace, string> = { challenge: ' AND transfer', icom: '' };
 
+/**
+ * $1 iteration ids, $2 ISPBs, $3 next ids, $4 limits, $5 finals, $6 floors
+ * (arrays, one entry per pull, no iteration twice), $7 the face. `ord`
+ * numbers the pulls.
+ */
 function pullSql(face: StreamFace): string {
-  const payload = payloadSql(face, 'delivered');
+  const payload = payloadSql(face, 'delivered', ' WHERE m.ord = r.ord');
   return `
-WITH it AS (
-  SELECT i.id, i.stream_id, i.message_ids, i.acked_at, i.next_id, s.ispb, s.status, s.face
-    FROM iterations i JOIN streams s ON s.id = i.stream_id
-   WHERE i.id = $1
+WITH req AS (
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::bool[], $6::bigint[]) WITH ORDINALITY
+           AS r (iteration_id, ispb, next_id, lim, final, floor, ord)
+), it AS (
+  -- Locked in stream order, so two groups holding the same streams never wait on each other in a cycle.
+  SELECT r.ord, i.id, i.stream_id, i.message_ids, i.acked_at, i.next_id, s.ispb, s.status, s.face
+    FROM req r JOIN iterations i ON i.id = r.iteration_id JOIN streams s ON s.id = i.stream_id
+   ORDER BY s.id, i.id
      FOR UPDATE OF i, s
 ), go AS (
-  SELECT * FROM it WHERE ispb = $2 AND face = $6 AND status = 'open' AND next_id IS NULL
+  -- A pull's slots: the range of its ISPB's claimed rows it takes, in the order the pulls came.
+  SELECT it.*, r.next_id AS new_id, r.final, r.lim, r.floor,
+         sum(r.lim) OVER (PARTITION BY it.ispb ORDER BY it.ord) - r.lim AS first_slot
+    FROM it JOIN req r ON r.ord = it.ord
+   WHERE it.ispb = r.ispb AND it.face = $7 AND it.status = 'open' AND it.next_id IS NULL
+), demand AS (
+  SELECT ispb, sum(lim) AS wanted, min(floor) AS floor FROM go GROUP BY ispb
 ), claimed AS (
-  SELECT id FROM messages
-   WHERE receiver_ispb = $2 AND iteration_id IS NULL${CLAIMABLE_BY[face]} AND EXISTS (SELECT 1 FROM go)
-   ORDER BY receiver_ispb, seq
-   LIMIT $4
-     FOR UPDATE SKIP LOCKED
+  SELECT d.ispb, c.message_id, c.seq, row_number() OVER (PARTITION BY d.ispb ORDER BY c.seq) - 1 AS slot
+    FROM demand d
+   CROSS JOIN LATERAL (
+         SELECT message_id, seq FROM deliveries
+          WHERE receiver_ispb = d.ispb AND seq >= d.floor AND iteration_id IS NULL${CLAIMABLE_BY[face]}
+          ORDER BY receiver_ispb, seq
+          LIMIT d.wanted
+            FOR UPDATE SKIP LOCKED) c
+), marked AS (
+  UPDATE deliveries q SET iteration_id = g.new_id, delivery_count = q.delivery_count + 1
+    FROM claimed c JOIN go g ON g.ispb = c.ispb AND c.slot >= g.first_slot AND c.slot < g.first_slot + g.lim
+   WHERE q.message_id = c.message_id
+  RETURNING g.ord, q.message_id, q.delivery_count
 ), delivered AS (
-  -- = ANY (ARRAY(...)), not a join: the generic plan must look rows up by key too.
   -- Named columns, not m.*: the XML is read (detoasted) only by the ICOM face's text, for its parts below.
-  UPDATE messages m SET iteration_id = $3, delivery_count = m.delivery_count + 1
-   WHERE m.id = ANY (ARRAY(SELECT id FROM claimed))
-  RETURNING m.id, m.seq, m.delivery_count, m.resource_id,${face === 'icom' ? ' m.xml,' : ''} m.end_to_end_id, m.valor, m.payer_id,
-            m.receiver_id, m.campo_livre, m.tx_id, m.paid_at
+  SELECT k.ord, k.delivery_count, m.id, m.seq, m.resource_id,${face === 'icom' ? ' m.xml,' : ''} m.end_to_end_id, m.valor, m.payer_id,
+         m.receiver_id, m.campo_livre, m.tx_id, m.paid_at
+    FROM marked k JOIN messages m ON m.id = k.message_id
+), per_pull AS (
+  SELECT m.ord, count(*)::int AS count, count(*) FILTER (WHERE m.delivery_count > 1)::int AS redelivered,
+         array_agg(m.id ORDER BY m.seq) AS ids
+    FROM delivered m GROUP BY m.ord
 ), next_iteration AS (
   -- clock_timestamp, not now(): the moment of the claim, after whatever released these rows committed.
   INSERT INTO iterations (id, stream_id, message_ids, created_at)
-  SELECT $3, go.stream_id, coalesce((SELECT array_agg(d.id ORDER BY d.seq) FROM delivered d), '{}'), clock_timestamp()
-    FROM go
-   WHERE $5 OR EXISTS (SELECT 1 FROM delivered)
+  SELECT g.new_id, g.stream_id, coalesce(p.ids, '{}'), clock_timestamp()
+    FROM go g LEFT JOIN per_pull p ON p.ord = g.ord
+   WHERE g.final OR p.ord IS NOT NULL
   RETURNING id
 ), previous AS (
-  UPDATE iterations i SET acked_at = coalesce(i.acked_at, now()), next_id = (SELECT id FROM next_iteration)
-    FROM go WHERE i.id = go.id
+  UPDATE iterations i SET acked_at = coalesce(i.acked_at, now()), next_id = n.id
+    FROM go g LEFT JOIN next_iteration n ON n.id = g.new_id
+   WHERE i.id = g.id
 ), touched AS (
   -- acked_messages: the dashboard's count (migrations/…-create-dashboard-counters.js), on a row this pull already writes.
   UPDATE streams s SET last_seen_at = now(), expires_at = now() + s.idle_timeout,
-         acked_messages = s.acked_messages + CASE WHEN go.acked_at IS NULL THEN cardinality(go.message_ids) ELSE 0 END
-    FROM go WHERE s.id = go.stream_id
+         acked_messages = s.acked_messages + CASE WHEN g.acked_at IS NULL THEN cardinality(g.message_ids) ELSE 0 END
+    FROM go g WHERE s.id = g.stream_id
 )
-SELECT it.ispb, it.status, it.face, it.stream_id, it.next_id,
-       (SELECT count(*) FROM next_iteration)::int AS answered,
-       (SELECT cardinality(message_ids) FROM go WHERE acked_at IS NULL) AS acked,
-       (SELECT count(*) FROM delivered)::int AS count,
-       (SELECT count(*) FROM delivered WHERE delivery_count > 1)::int AS redelivered,
+SELECT r.ord, it.ispb, it.status, it.face, it.stream_id, it.next_id,
+       (SELECT CASE WHEN count(c.seq) = d.wanted THEN min(c.seq)::text END
+          FROM demand d LEFT JOIN claimed c ON c.ispb = d.ispb WHERE d.ispb = it.ispb GROUP BY d.wanted) AS next_floor,
+       EXISTS (SELECT 1 FROM next_iteration n WHERE n.id = r.next_id) AS answered,
+       (SELECT cardinality(g.message_ids) FROM go g WHERE g.ord = r.ord AND g.acked_at IS NULL) AS acked,
+       coalesce(p.count, 0) AS count, coalesce(p.redelivered, 0) AS redelivered,
        ${payload.columns}
-  FROM (SELECT 1) AS one LEFT JOIN it ON true
+  FROM req r LEFT JOIN it ON it.ord = r.ord LEFT JOIN per_pull p ON p.ord = r.ord
   ${payload.join}
-  ${payload.orderBy}`;
+ ORDER BY r.ord${payload.orderKey ? `, ${payload.orderKey}` : ''}`;
 }
 const PULL_SQL: Record<StreamFace, { name: string; text: string }> = {
   challenge: { name: 'pix-pull-batch-challenge', text: pullSql('challenge') },
@@ -112,12 +152,14 @@ const PULL_SQL: Record<StreamFace, { name: string; text: string }> = {
 };
 
 interface PullRow extends PayloadRow {
+  ord: string | number;
   ispb: string | null;
   status: 'open' | 'closed' | 'expired' | null;
   face: StreamFace | null;
   stream_id: number | null;
   next_id: string | null;
-  answered: number;
+  next_floor: string | null;
+  answered: boolean;
   /** Messages this pull acknowledged; null when there was nothing to acknowledge. */
   acked: number | null;
   count: number;
@@ -129,12 +171,46 @@ interface PullRow extends PayloadRow {
  * still wait on a row being released by a closing stream, and PostgreSQL breaks
  * such a rare cycle. The statement is its own transaction, so it runs again.
  */
-function runPull(db: Queryable, face: StreamFace, values: unknown[]) {
-  return retryOnDeadlock(() => db.query<PullRow>(PULL_SQL[face], values));
+function runPulls(db: Queryable, face: StreamFace, pulls: readonly PullRequest[]) {
+  const values = [
+    pulls.map((pull) => pull.iterationId),
+    pulls.map((pull) => pull.ispb),
+    pulls.map((pull) => pull.nextId),
+    pulls.map((pull) => pull.limit),
+    pulls.map((pull) => pull.final),
+    pulls.map((pull) => pull.floor ?? NO_FLOOR),
+    face,
+  ];
+  return retryOnDeadlock(() => db.query<PullRow>({ ...PULL_SQL[face], values }));
 }
 
+/**
+ * Runs a group of pulls of one face, each naming a different iteration, in one
+ * statement; results in the order of `pulls`, and where each ISPB's claim ended.
+ */
+export async function pullBatches(
+  db: Queryable,
+  face: StreamFace,
+  pulls: readonly PullRequest[],
+): Promise<{ results: PullResult[]; claimEnds: ClaimEnd[] }> {
+  if (new Set(pulls.map((pull) => pull.iterationId)).size !== pulls.length) throw new Error('a group of pulls names an iteration twice');
+  const { rows } = await runPulls(db, face, pulls);
+  const byPull: PullRow[][] = pulls.map(() => []);
+  for (const row of rows) byPull[Number(row.ord) - 1].push(row);
+  const results = pulls.map((pull, index) => judgePull(pull, byPull[index]));
+  const claimEnds = new Map<string, string | null>();
+  results.forEach((result, index) => {
+    if (result.kind === 'delivered' || result.kind === 'nothing-yet') claimEnds.set(pulls[index].ispb, byPull[index][0].next_floor);
+  });
+  return { results, claimEnds: [...claimEnds].map(([ispb, nextFloor]) => ({ ispb, nextFloor })) };
+}
+
+/** One pull on its own (a group of one). */
 export async function pullBatch(db: Queryable, pull: PullRequest): Promise<PullResult> {
-  const { rows } = await runPull(db, pull.face, [pull.iterationId, pull.ispb, pull.nextId, pull.limit, pull.final, pull.face]);
+  return (await pullBatches(db, pull.face, [pull])).results[0];
+}
+
+function judgePull(pull: PullRequest, rows: PullRow[]): PullResult {
   const row = rows[0];
   const facts = row.ispb === null ? null : { ispb: row.ispb, face: row.face!, streamStatus: row.status!, nextId: row.next_id };
   switch (judgeIteration(facts, pull.ispb, pull.face)) {
@@ -147,7 +223,7 @@ export async function pullBatch(db: Queryable, pull: PullRequest): Promise<PullR
     case 'current':
       break;
   }
-  if (row.answered === 0) return { kind: 'nothing-yet', acked: row.acked ?? 0 };
+  if (!row.answered) return { kind: 'nothing-yet', acked: row.acked ?? 0 };
   return {
     kind: 'delivered',
     streamId: row.stream_id!,

@@ -21,7 +21,7 @@ function replaySql(face: StreamFace): string {
             ${payload.columns}
        FROM (SELECT 1) AS one
        ${payload.join}
-       ${payload.orderBy}`;
+       ${payload.orderKey ? `ORDER BY ${payload.orderKey}` : ''}`;
 }
 const REPLAY_SQL: Record<StreamFace, string> = { challenge: replaySql('challenge'), icom: replaySql('icom') };
 
