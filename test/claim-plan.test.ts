@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../src/db/database';
+import { HAS_PENDING_SQL } from '../src/stream/sql/has-pending';
 import { pullBatch } from '../src/stream/sql/pull-batch';
 import { randomIspb, seedMessages } from './support/factories';
 import { ownDatabase, type OwnDatabase } from './support/own-database';
@@ -78,8 +79,8 @@ async function explainPrepared(): Promise<PlanNode> {
   }
 }
 
-/** Records the statement the hot path sends (pullBatch), then EXPLAINs it with the same values (EXPLAIN does not execute it). */
-async function explainAppClaim(face: 'challenge' | 'icom'): Promise<PlanNode[]> {
+/** The statement and values the hot path sends for one pull (pullBatch), recorded without running it. */
+async function recordAppClaim(face: 'challenge' | 'icom'): Promise<{ text: string; values: unknown[] }> {
   let sent: { text: string; values: unknown[] } | undefined;
   const recorder: Queryable = {
     query: async (config: string | { text: string; values?: unknown[] }, values: unknown[] = []) => {
@@ -88,8 +89,31 @@ async function explainAppClaim(face: 'challenge' | 'icom'): Promise<PlanNode[]> 
     },
   };
   await pullBatch(recorder, { face, iterationId: randomUUID(), ispb, nextId: randomUUID(), limit: 10, final: false });
-  const { rows } = await server.db.query(`EXPLAIN (FORMAT JSON) ${sent!.text}`, sent!.values);
+  return sent!;
+}
+
+/** EXPLAINs the recorded statement with the same values (EXPLAIN does not execute it). */
+async function explainAppClaim(face: 'challenge' | 'icom'): Promise<PlanNode[]> {
+  const sent = await recordAppClaim(face);
+  const { rows } = await server.db.query(`EXPLAIN (FORMAT JSON) ${sent.text}`, sent.values);
   return nodes(rows[0]['QUERY PLAN'][0].Plan);
+}
+
+/** EXPLAIN EXECUTE of a statement PREPAREd as the pool's connections run theirs: generic plans only. */
+async function explainGeneric(text: string, values: unknown[]): Promise<PlanNode[]> {
+  const client = await server.db.pool.connect();
+  try {
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    const name = `generic_${randomUUID().replace(/-/g, '')}`;
+    await client.query(`PREPARE ${name} AS ${text}`);
+    const literal = (value: unknown) => client.escapeLiteral(Array.isArray(value) ? `{${value.join(',')}}` : String(value));
+    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE ${name} (${values.map(literal).join(', ')})`);
+    await client.query(`DEALLOCATE ${name}`);
+    return nodes(rows[0]['QUERY PLAN'][0].Plan);
+  } finally {
+    await client.query('RESET plan_cache_mode');
+    client.release();
+  }
 }
 
 describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending rows', () => {
@@ -146,5 +170,33 @@ describe('the claim query plan for an ISPB with 19,990 delivered and 10 pending 
       `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indexrelid = 'deliveries_pending'::regclass`,
     );
     expect(rows[0].def).toMatch(/\(receiver_ispb, seq\) WHERE \(iteration_id IS NULL\)/);
+  });
+});
+
+// Last in the file: it changes the data the tests above rely on.
+describe('the look for pending rows (has-pending) while another ISPB has 300,000 pending', () => {
+  beforeAll(async () => {
+    // Rows of deliveries alone (no messages) are enough for the planner's statistics.
+    await server.db.query(
+      `INSERT INTO deliveries (message_id, receiver_ispb, seq, transfer)
+       SELECT -g, $1, -g, true FROM generate_series(1, 300000) g`,
+      [randomIspb()],
+    );
+    await server.db.query('ANALYZE deliveries');
+  }, 60_000);
+
+  // A generic plan guesses from the table's averages (the pool forces generic plans): it must
+  // still go through the index for an ISPB with no rows, not read the other ISPB's.
+  it.each(['challenge', 'icom'] as const)('the %s face looks through its index for any ISPB', async (face) => {
+    const plan = await explainGeneric(HAS_PENDING_SQL[face].text, [randomIspb()]);
+    expect(plan.filter((node) => node['Relation Name'] === 'deliveries').map((node) => node['Node Type'])).toEqual([expect.stringMatching(/^Index (Only )?Scan$/)]);
+  });
+
+  it.each(['challenge', 'icom'] as const)("the %s face's claim, as the pool plans it, still walks its pending index", async (face) => {
+    const sent = await recordAppClaim(face);
+    const plan = await explainGeneric(sent.text, sent.values);
+    const claimed = plan.find((node) => node['Subplan Name'] === 'CTE claimed');
+    expect(nodes(claimed!).filter((node) => node['Relation Name'] === 'deliveries').map((node) => node['Node Type'])).toEqual(['Index Scan']);
+    expect(plan.filter((node) => node['Node Type'] === 'Seq Scan' && ['deliveries', 'messages'].includes(node['Relation Name'] ?? ''))).toEqual([]);
   });
 });

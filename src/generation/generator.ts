@@ -12,7 +12,7 @@ import { PARTICIPANTS } from './rules/participants.js';
 import { pick, randomInt, randomValor } from './rules/random.js';
 import * as repo from './sql/insert-messages.js';
 import { renderForwardedPacs008 } from '../iso20022/pacs008.js';
-import type { Party } from '../iso20022/message.js';
+import { renderMessageJson, type Party } from '../iso20022/message.js';
 
 const CHUNK_SIZE = 5000;
 const GENERATION_LANES = 2;
@@ -35,9 +35,9 @@ function randomMessage(payer: repo.PoolClient, receiver: repo.PoolClient, now: n
     txId: txId(),
     dataHoraPagamento: paidAt.toISOString(),
   };
-  // The ICOM form is rendered here, once, from the very values stored for the JSON form.
+  // Both forms are rendered here, once, from the very values stored in the columns.
   const xml = renderForwardedPacs008(message, new Date(now));
-  return { ...message, payerId: payer.id, receiverId: receiver.id, paidAt, xml };
+  return { ...message, payerId: payer.id, receiverId: receiver.id, paidAt, xml, json: renderMessageJson(message) };
 }
 
 async function clientPool(db: Database, ispbs: readonly string[], size: number): Promise<repo.PoolClient[]> {

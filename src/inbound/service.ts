@@ -18,7 +18,7 @@ import { newBizMsgIdr } from '../iso20022/ids.js';
 import { Iso20022ReadError } from '../iso20022/read.js';
 import { readInbound, type InboundMessage } from '../iso20022/inbound.js';
 import { renderAdmi002 } from '../iso20022/admi002.js';
-import { SPI_ISPB } from '../iso20022/message.js';
+import { renderMessageJson, SPI_ISPB } from '../iso20022/message.js';
 import { RejectedMessage } from './errors.js';
 import { findTransfers } from './sql/find-transfers.js';
 import { findPosted, insertPosted, type PostedRow } from './sql/insert-posted.js';
@@ -85,7 +85,7 @@ export class InboundService {
         if (message.pagador.ispb !== sender) reject(`${tx}/DbtrAgt/FinInstnId/ClrSysMmbId/MmbId`, `the debtor agent must be the sender ${sender}`);
         if (message.endToEndId.slice(1, 9) !== sender) reject(`${tx}/PmtId/EndToEndId`, `must carry the sender's ISPB ${sender}`);
         const [payerId, receiverId] = [clientIds[nextClient++], clientIds[nextClient++]];
-        const transfer = { valor: message.valor, payerId, receiverId, campoLivre: message.campoLivre, txId: message.txId, paidAt: message.dataHoraPagamento };
+        const transfer = { valor: message.valor, payerId, receiverId, campoLivre: message.campoLivre, txId: message.txId, paidAt: message.dataHoraPagamento, json: renderMessageJson(message) };
         return { ...base, kind: 'pacs.008', receiverIspb: message.recebedor.ispb, endToEndId: message.endToEndId, transfer };
       }
       const original = transfers.get(m.originalEndToEndId);

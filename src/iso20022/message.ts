@@ -28,6 +28,24 @@ export interface PixMessage {
   dataHoraPagamento: string;
 }
 
+/**
+ * The message as the challenge face sends it, rendered once when it is stored
+ * (messages.json): the spec's fields in the spec's order, whatever else the
+ * object carries.
+ */
+export function renderMessageJson(message: PixMessage): string {
+  const party = (p: Party) => ({ nome: p.nome, cpfCnpj: p.cpfCnpj, ispb: p.ispb, agencia: p.agencia, contaTransacional: p.contaTransacional, tipoConta: p.tipoConta });
+  return JSON.stringify({
+    endToEndId: message.endToEndId,
+    valor: message.valor,
+    pagador: party(message.pagador),
+    recebedor: party(message.recebedor),
+    campoLivre: message.campoLivre,
+    txId: message.txId,
+    dataHoraPagamento: message.dataHoraPagamento,
+  });
+}
+
 /** The AppHdr fields a caller chooses; MsgDefIdr is fixed by the version. */
 export interface Pacs008Header {
   /** `M` + sender ISPB + 23 alphanumerics: see ids.ts newBizMsgIdr. */

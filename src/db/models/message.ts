@@ -22,6 +22,8 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare resourceId: CreationOptional<string>;
   /** The pacs.008 in its envelope; null until rendered (see migrations/…-icom-face.js). */
   declare xml: CreationOptional<string | null>;
+  /** A credit transfer's challenge JSON, rendered when stored; null for other kinds and older rows (migrations/…-message-json.js). */
+  declare json: CreationOptional<string | null>;
 }
 
 export function defineMessage(sequelize: Sequelize) {
@@ -50,6 +52,7 @@ export function defineMessage(sequelize: Sequelize) {
       createdAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
       resourceId: { type: DataTypes.CHAR(32), allowNull: false },
       xml: { type: DataTypes.TEXT, allowNull: true },
+      json: { type: DataTypes.TEXT, allowNull: true },
     },
     { sequelize, tableName: 'messages', modelName: 'Message' },
   );

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt as cryptoRandomInt } from 'node:crypto';
+import { randomFillSync, randomInt as cryptoRandomInt } from 'node:crypto';
 
 const DIGITS = '0123456789';
 const ALPHANUMERICS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -38,9 +38,19 @@ export function randomAlphanumeric(n: number): string {
   return randomStringFrom(ALPHANUMERICS, n);
 }
 
+// Random bytes taken 6 at a time from one pool refilled in bulk: a randomBytes(6) per
+// draw (a Buffer each) was 11 % of the API's time generating 100,000 messages.
+const POOL = Buffer.alloc(6 * 1024);
+let poolAt = POOL.length;
+
 /** Uniform float in (0, 1), built from 48 random bits. */
 function randomUnitOpen(): number {
-  const bits = randomBytes(6).readUIntBE(0, 6);
+  if (poolAt === POOL.length) {
+    randomFillSync(POOL);
+    poolAt = 0;
+  }
+  const bits = POOL.readUIntBE(poolAt, 6);
+  poolAt += 6;
   return (bits + 0.5) / 2 ** 48;
 }
 

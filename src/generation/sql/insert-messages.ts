@@ -28,6 +28,8 @@ export interface NewMessage {
   paidAt: Date;
   /** The message as pacs.008, rendered once here (see migrations/…-icom-face.js). */
   xml: string;
+  /** The message as the challenge face sends it, rendered once here (see migrations/…-message-json.js). */
+  json: string;
 }
 
 /** Up to `limit` existing clients at any of the given ISPBs, oldest first, so pools are reused. */
@@ -56,26 +58,20 @@ export async function insertClients(db: Queryable, clients: readonly NewClient[]
  * Inserts a chunk of messages for one receiving ISPB in one statement and
  * NOTIFYs it (delivered at commit, so waiting collectors wake to committed rows).
  * A duplicate endToEndId is skipped; returns how many rows went in.
+ *
+ * The rows travel as one JSON document, not as ten text[] parameters: node-pg
+ * escapes each array element with regular expressions in JavaScript, while
+ * JSON.stringify escapes in C++. 100,000 messages (sync POST, embedded
+ * PostgreSQL 18, two runs each): 12.7 / 11.7 s as arrays, 11.2 / 10.9 s as JSON.
  */
 export async function insertMessages(db: Queryable, receiverIspb: string, messages: readonly NewMessage[]): Promise<number> {
-  const column = <K extends keyof NewMessage>(key: K) => messages.map((message) => message[key]);
+  const rows = messages.map((m) => ({ e: m.endToEndId, v: m.valor, p: m.payerId, r: m.receiverId, c: m.campoLivre, t: m.txId, a: m.paidAt, x: m.xml, j: m.json }));
   const { rowCount } = await db.query(
-    `INSERT INTO messages (end_to_end_id, valor, payer_id, receiver_id, receiver_ispb, campo_livre, tx_id, paid_at, xml)
-     SELECT e, v, p, r, $8, c, t, a, x
-       FROM unnest($1::text[], $2::numeric[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $9::text[])
-            AS u (e, v, p, r, c, t, a, x)
+    `INSERT INTO messages (end_to_end_id, valor, payer_id, receiver_id, receiver_ispb, campo_livre, tx_id, paid_at, xml, json)
+     SELECT e, v, p, r, $2, c, t, a, x, j
+       FROM json_to_recordset($1::json) AS u (e text, v numeric, p bigint, r bigint, c text, t text, a timestamptz, x text, j text)
      ON CONFLICT (end_to_end_id) WHERE kind = 'pacs.008' DO NOTHING`,
-    [
-      column('endToEndId'),
-      column('valor'),
-      column('payerId'),
-      column('receiverId'),
-      column('campoLivre'),
-      column('txId'),
-      column('paidAt'),
-      receiverIspb,
-      column('xml'),
-    ],
+    [JSON.stringify(rows), receiverIspb],
   );
   if (rowCount) await db.query('SELECT pg_notify($1, $2)', [MESSAGES_CHANNEL, receiverIspb]);
   return rowCount ?? 0;

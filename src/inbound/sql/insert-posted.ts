@@ -16,8 +16,8 @@ export interface PostedRow {
   bizMsgIdr: string;
   endToEndId: string;
   xml: string;
-  /** A credit transfer's challenge columns; null for other kinds. */
-  transfer: { valor: number; payerId: number; receiverId: number; campoLivre: string; txId: string; paidAt: string } | null;
+  /** A credit transfer's challenge columns and JSON; null for other kinds. */
+  transfer: { valor: number; payerId: number; receiverId: number; campoLivre: string; txId: string; paidAt: string; json: string } | null;
 }
 
 export async function insertPosted(db: Queryable, rows: readonly PostedRow[]): Promise<Map<string, string>> {
@@ -25,11 +25,11 @@ export async function insertPosted(db: Queryable, rows: readonly PostedRow[]): P
   const { rows: inserted } = await db.query<{ biz_msg_idr: string; resource_id: string }>(
     `WITH inserted AS (
        INSERT INTO messages (kind, receiver_ispb, sender_ispb, biz_msg_idr, end_to_end_id, xml,
-                             valor, payer_id, receiver_id, campo_livre, tx_id, paid_at)
-       SELECT k, r, s, b, e, x, v, p, c, coalesce(l, ''), t, a
+                             valor, payer_id, receiver_id, campo_livre, tx_id, paid_at, json)
+       SELECT k, r, s, b, e, x, v, p, c, coalesce(l, ''), t, a, j
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                     $7::numeric[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[])
-              AS u (k, r, s, b, e, x, v, p, c, l, t, a)
+                     $7::numeric[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
+              AS u (k, r, s, b, e, x, v, p, c, l, t, a, j)
        ON CONFLICT DO NOTHING
        RETURNING biz_msg_idr, resource_id, receiver_ispb
      ), woken AS (
@@ -49,6 +49,7 @@ export async function insertPosted(db: Queryable, rows: readonly PostedRow[]): P
       of((row) => row.transfer?.campoLivre ?? null),
       of((row) => row.transfer?.txId ?? null),
       of((row) => row.transfer?.paidAt ?? null),
+      of((row) => row.transfer?.json ?? null),
     ],
   );
   return new Map(inserted.map((row) => [row.biz_msg_idr, row.resource_id]));

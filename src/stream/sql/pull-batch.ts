@@ -111,9 +111,13 @@ WITH req AS (
   RETURNING g.ord, q.message_id, q.delivery_count
 ), delivered AS (
   -- Named columns, not m.*: the XML is read (detoasted) only by the ICOM face's text, for its parts below.
-  SELECT k.ord, k.delivery_count, m.id, m.seq, m.resource_id,${face === 'icom' ? ' m.xml,' : ''} m.end_to_end_id, m.valor, m.payer_id,
+  SELECT k.ord, k.delivery_count, m.id, m.seq, m.resource_id,${face === 'icom' ? ' m.xml,' : ''} m.json, m.end_to_end_id, m.valor, m.payer_id,
          m.receiver_id, m.campo_livre, m.tx_id, m.paid_at
     FROM marked k JOIN messages m ON m.id = k.message_id
+), ends AS (
+  -- Where each ISPB's next claim may start (../claim-floors.ts): its first row taken, or NULL when it ran short.
+  SELECT d.ispb, CASE WHEN count(c.seq) = d.wanted THEN min(c.seq)::text END AS next_floor
+    FROM demand d LEFT JOIN claimed c ON c.ispb = d.ispb GROUP BY d.ispb, d.wanted
 ), per_pull AS (
   SELECT m.ord, count(*)::int AS count, count(*) FILTER (WHERE m.delivery_count > 1)::int AS redelivered,
          array_agg(m.id ORDER BY m.seq) AS ids
@@ -136,13 +140,12 @@ WITH req AS (
     FROM go g WHERE s.id = g.stream_id
 )
 SELECT r.ord, it.ispb, it.status, it.face, it.stream_id, it.next_id,
-       (SELECT CASE WHEN count(c.seq) = d.wanted THEN min(c.seq)::text END
-          FROM demand d LEFT JOIN claimed c ON c.ispb = d.ispb WHERE d.ispb = it.ispb GROUP BY d.wanted) AS next_floor,
+       e.next_floor,
        EXISTS (SELECT 1 FROM next_iteration n WHERE n.id = r.next_id) AS answered,
        (SELECT cardinality(g.message_ids) FROM go g WHERE g.ord = r.ord AND g.acked_at IS NULL) AS acked,
        coalesce(p.count, 0) AS count, coalesce(p.redelivered, 0) AS redelivered,
        ${payload.columns}
-  FROM req r LEFT JOIN it ON it.ord = r.ord LEFT JOIN per_pull p ON p.ord = r.ord
+  FROM req r LEFT JOIN it ON it.ord = r.ord LEFT JOIN per_pull p ON p.ord = r.ord LEFT JOIN ends e ON e.ispb = it.ispb
   ${payload.join}
  ORDER BY r.ord${payload.orderKey ? `, ${payload.orderKey}` : ''}`;
 }
