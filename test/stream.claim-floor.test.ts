@@ -6,7 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { Database } from '../src/db/database';
-import { NO_FLOOR } from '../src/stream/claim-floors';
+import { createMetrics } from '../src/lib/metrics';
+import { ClaimFloors, NO_FLOOR } from '../src/stream/claim-floors';
+import { LongPoll } from '../src/stream/long-poll';
+import { StreamService } from '../src/stream/service';
 import { pullBatches, type PullRequest } from '../src/stream/sql/pull-batch';
 import { randomIspb, seedMessages } from './support/factories';
 
@@ -88,4 +91,28 @@ it('pulls of one ISPB in one group share one claim, each taking its own slice, o
     pulls.map(async (pull) => (await db.query('SELECT d.seq::text AS seq FROM deliveries d WHERE d.iteration_id = $1 ORDER BY d.seq', [pull.nextId])).rows.map((row) => row.seq)),
   );
   expect(taken).toEqual([order.slice(0, 10), order.slice(10, 20), order.slice(20)]);
+});
+
+/** A floor no claim may read past unless it says to start from the first entry. */
+class FloorAtTheEnd extends ClaimFloors {
+  override get(): string {
+    return '9223372036854775807';
+  }
+}
+
+it('a collector woken for a message below the floor (set by another collector meanwhile) still gets it at once', async () => {
+  const ispb = randomIspb();
+  const longPoll = new LongPoll();
+  const metrics = createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined });
+  const service = new StreamService(db, longPoll, metrics, { longPollTimeoutMs: 5000, maxCollectorsPerIspb: 6, streamIdleTimeoutS: 60 }, new FloorAtTheEnd());
+  const started = Date.now();
+  const answer = service.start(ispb, { face: 'challenge', batchSize: 10 }, new AbortController().signal);
+  // The first attempt found nothing; the collector waits.
+  while (longPoll.waiting === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  await seedMessages(db, ispb, 1);
+  longPoll.notify(ispb); // what the LISTEN connection relays (server.ts)
+  const delivery = await answer;
+  expect(delivery?.count).toBe(1);
+  expect(Date.now() - started).toBeLessThan(2500);
+  await service.close(ispb, delivery!.iterationId, 'challenge');
 });

@@ -13,12 +13,17 @@
  * cannot break exactly-once; the risk is a pending row below it, missed until
  * the floor is dropped: a released message (it keeps its old seq), a row
  * committed after rows of higher seq were claimed, or a row another claim had
- * locked and then rolled back. So the floor is dropped
- *   - after a claim that found fewer rows than it wanted (the ISPB ran dry),
- *   - on every notification for the ISPB (new or released messages) and when
- *     the LISTEN connection comes back (one may have been missed),
+ * locked and then rolled back. So
+ *   - a claim made because a notification woke its collector, and the last
+ *     claim of a long poll, read from the first entry whatever the floor
+ *     (StreamService): a notification wakes one collector, and if that one
+ *     looked above the floor, the message that woke it would wait for the
+ *     next long poll to end (seen: 12-30 s in the flow tests);
+ *   - the floor is dropped after a claim that found fewer rows than it wanted
+ *     (the ISPB ran dry), on every notification for the ISPB and when the
+ *     LISTEN connection comes back (one may have been missed),
  *   - and FLOOR_TTL_MS after it was set, whatever happened meanwhile,
- * so such a row waits at most that long while a backlog is drained above it.
+ * so while a backlog is drained above such a row, it waits at most that long.
  */
 /** Below every seq: the claim reads the ISPB's pending index from its first entry. */
 export const NO_FLOOR = '-9223372036854775808';

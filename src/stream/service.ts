@@ -28,7 +28,7 @@ import { lockIteration } from './sql/lock-iteration.js';
 import type { Payload } from './sql/payload.js';
 import { hasPending } from './sql/has-pending.js';
 import { pullBatches, type PullRequest, type PullResult } from './sql/pull-batch.js';
-import { ClaimFloors } from './claim-floors.js';
+import { ClaimFloors, NO_FLOOR } from './claim-floors.js';
 import { PullGroups } from './pull-group.js';
 import { replayBatch } from './sql/replay-batch.js';
 import { judgeIteration, refuseUnusable } from './verdict.js';
@@ -93,7 +93,7 @@ export class StreamService {
   /** One group's statement, each claim starting at its ISPB's floor, which it then moves. */
   private async runGroup(face: StreamFace, pulls: readonly PullRequest[]): Promise<PullResult[]> {
     this.metrics.pullGroupSize.observe(pulls.length);
-    const { results, claimEnds } = await pullBatches(this.db, face, pulls.map((pull) => ({ ...pull, floor: this.floors.get(pull.ispb) })));
+    const { results, claimEnds } = await pullBatches(this.db, face, pulls.map((pull) => ({ ...pull, floor: pull.floor ?? this.floors.get(pull.ispb) })));
     for (const end of claimEnds) this.floors.claimed(end.ispb, end.nextFloor);
     return results;
   }
@@ -140,7 +140,7 @@ export class StreamService {
         // Woken after the first attempt (which acknowledged): look before claiming, as the wake may
         // have been taken already. Nothing there: wait on, having written nothing.
         if (!notified || final || (await hasPending(this.db, ispb, options.face))) {
-          const delivery = await traced('stream.claim', { 'pix.ispb': ispb, 'pix.face': options.face, 'pix.final': final }, () => this.attemptClaim(ispb, iterationId, options, final), claimOutcome);
+          const delivery = await traced('stream.claim', { 'pix.ispb': ispb, 'pix.face': options.face, 'pix.final': final }, () => this.attemptClaim(ispb, iterationId, options, final, notified), claimOutcome);
           if (delivery) {
             const outcome = delivery.count > 0 ? 'messages' : 'empty';
             this.metrics.longPollWait.observe({ outcome, face: options.face }, (Date.now() - requested) / 1000);
@@ -181,10 +181,13 @@ export class StreamService {
   }
 
   /** One attempt, one statement: null when nothing was claimed and it is not yet time to answer empty. */
-  private async attemptClaim(ispb: string, iterationId: string, { face, batchSize }: PullOptions, final: boolean): Promise<Delivery | null> {
+  private async attemptClaim(ispb: string, iterationId: string, { face, batchSize }: PullOptions, final: boolean, woken: boolean): Promise<Delivery | null> {
     const started = process.hrtime.bigint();
     const nextId = uuidv4();
-    const result = await this.pulls[face].pull({ iterationId, ispb, face, nextId, limit: batchSize, final });
+    // Woken by a notification, or the last attempt of a long poll: read from the first entry. What woke
+    // it may lie below the ISPB's floor, and no one is woken again for it (claim-floors.ts).
+    const floor = woken || final ? NO_FLOOR : undefined;
+    const result = await this.pulls[face].pull({ iterationId, ispb, face, nextId, limit: batchSize, final, floor });
     this.metrics.claimDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     switch (result.kind) {
       case 'unknown':
