@@ -55,24 +55,40 @@ export async function insertClients(db: Queryable, clients: readonly NewClient[]
 }
 
 /**
- * Inserts a chunk of messages for one receiving ISPB in one statement and
- * NOTIFYs it (delivered at commit, so waiting collectors wake to committed rows).
+ * Rows per INSERT: parameters as a VALUES list, so each value travels as it is.
+ * As arrays (unnest of ten text[]) node-pg escaped every element with regular
+ * expressions, and as one JSON document JSON.stringify and PostgreSQL's parser
+ * paid for every quote of 5,000 XML documents. Per chunk of 5,000 (each way
+ * alternated twice, embedded PostgreSQL 18): one JSON document 682-893 ms,
+ * VALUES of 500 rows 385-607 ms. 500 rows x 10 columns stays far below the
+ * protocol's 65,535 parameters.
+ */
+const ROWS_PER_INSERT = 500;
+const COLUMNS = ['end_to_end_id', 'valor::numeric', 'payer_id::bigint', 'receiver_id::bigint', 'receiver_ispb', 'campo_livre', 'tx_id', 'paid_at::timestamptz', 'xml', 'json'];
+
+function insertSql(rows: number): string {
+  const row = (r: number) => `(${COLUMNS.map((column, c) => `$${r * COLUMNS.length + c + 1}${column.includes('::') ? column.slice(column.indexOf('::')) : ''}`).join(', ')})`;
+  return `INSERT INTO messages (${COLUMNS.map((column) => column.split('::')[0]).join(', ')})
+VALUES ${Array.from({ length: rows }, (_, r) => row(r)).join(',\n       ')}
+ON CONFLICT (end_to_end_id) WHERE kind = 'pacs.008' DO NOTHING`;
+}
+/** Prepared once per connection: every full slice has this shape. */
+const FULL_INSERT = { name: 'pix-generate-insert', text: insertSql(ROWS_PER_INSERT) };
+
+/**
+ * Inserts a chunk of messages for one receiving ISPB (in slices of
+ * ROWS_PER_INSERT, inside the caller's transaction) and NOTIFYs it (delivered
+ * at commit, so waiting collectors wake to committed rows).
  * A duplicate endToEndId is skipped; returns how many rows went in.
- *
- * The rows travel as one JSON document, not as ten text[] parameters: node-pg
- * escapes each array element with regular expressions in JavaScript, while
- * JSON.stringify escapes in C++. 100,000 messages (sync POST, embedded
- * PostgreSQL 18, two runs each): 12.7 / 11.7 s as arrays, 11.2 / 10.9 s as JSON.
  */
 export async function insertMessages(db: Queryable, receiverIspb: string, messages: readonly NewMessage[]): Promise<number> {
-  const rows = messages.map((m) => ({ e: m.endToEndId, v: m.valor, p: m.payerId, r: m.receiverId, c: m.campoLivre, t: m.txId, a: m.paidAt, x: m.xml, j: m.json }));
-  const { rowCount } = await db.query(
-    `INSERT INTO messages (end_to_end_id, valor, payer_id, receiver_id, receiver_ispb, campo_livre, tx_id, paid_at, xml, json)
-     SELECT e, v, p, r, $2, c, t, a, x, j
-       FROM json_to_recordset($1::json) AS u (e text, v numeric, p bigint, r bigint, c text, t text, a timestamptz, x text, j text)
-     ON CONFLICT (end_to_end_id) WHERE kind = 'pacs.008' DO NOTHING`,
-    [JSON.stringify(rows), receiverIspb],
-  );
+  let rowCount = 0;
+  for (let at = 0; at < messages.length; at += ROWS_PER_INSERT) {
+    const slice = messages.slice(at, at + ROWS_PER_INSERT);
+    const values = slice.flatMap((m) => [m.endToEndId, m.valor, m.payerId, m.receiverId, receiverIspb, m.campoLivre, m.txId, m.paidAt, m.xml, m.json]);
+    const statement = slice.length === ROWS_PER_INSERT ? FULL_INSERT : { text: insertSql(slice.length) };
+    rowCount += (await db.query({ ...statement, values })).rowCount ?? 0;
+  }
   if (rowCount) await db.query('SELECT pg_notify($1, $2)', [MESSAGES_CHANNEL, receiverIspb]);
-  return rowCount ?? 0;
+  return rowCount;
 }

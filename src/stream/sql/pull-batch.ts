@@ -20,6 +20,11 @@
  * for one statement, one commit and one round trip. Separate claims of six
  * collectors also walk over each other's locked rows.
  *
+ * Every table is read by key, written as an index condition (= ANY of the keys
+ * at hand) beside the join: the pool forces generic plans, and when the suite's
+ * shared database held large tables a generic plan of the joins alone read
+ * streams and iterations whole on every pull (flow tests stalled for seconds).
+ *
  * Why one statement: measured with 6 direct collectors on 2 cores (bench/), the
  * five round trips of BEGIN; lock; ack; claim; COMMIT capped the database at
  * about 9,000 messages/s, each statement's parse and plan included.
@@ -85,6 +90,8 @@ WITH req AS (
   -- Locked in stream order, so two groups holding the same streams never wait on each other in a cycle.
   SELECT r.ord, i.id, i.stream_id, i.message_ids, i.acked_at, i.next_id, s.ispb, s.status, s.face
     FROM req r JOIN iterations i ON i.id = r.iteration_id JOIN streams s ON s.id = i.stream_id
+   WHERE i.id = ANY ($1::uuid[])
+     AND s.id = ANY (ARRAY(SELECT stream_id FROM iterations WHERE id = ANY ($1::uuid[])))
    ORDER BY s.id, i.id
      FOR UPDATE OF i, s
 ), go AS (
@@ -107,13 +114,14 @@ WITH req AS (
 ), marked AS (
   UPDATE deliveries q SET iteration_id = g.new_id, delivery_count = q.delivery_count + 1
     FROM claimed c JOIN go g ON g.ispb = c.ispb AND c.slot >= g.first_slot AND c.slot < g.first_slot + g.lim
-   WHERE q.message_id = c.message_id
+   WHERE q.message_id = c.message_id AND q.message_id = ANY (ARRAY(SELECT message_id FROM claimed))
   RETURNING g.ord, q.message_id, q.delivery_count
 ), delivered AS (
   -- Named columns, not m.*: the XML is read (detoasted) only by the ICOM face's text, for its parts below.
   SELECT k.ord, k.delivery_count, m.id, m.seq, m.resource_id,${face === 'icom' ? ' m.xml,' : ''} m.json, m.end_to_end_id, m.valor, m.payer_id,
          m.receiver_id, m.campo_livre, m.tx_id, m.paid_at
     FROM marked k JOIN messages m ON m.id = k.message_id
+   WHERE m.id = ANY (ARRAY(SELECT message_id FROM marked))
 ), ends AS (
   -- Where each ISPB's next claim may start (../claim-floors.ts): its first row taken, or NULL when it ran short.
   SELECT d.ispb, CASE WHEN count(c.seq) = d.wanted THEN min(c.seq)::text END AS next_floor
@@ -132,12 +140,12 @@ WITH req AS (
 ), previous AS (
   UPDATE iterations i SET acked_at = coalesce(i.acked_at, now()), next_id = n.id
     FROM go g LEFT JOIN next_iteration n ON n.id = g.new_id
-   WHERE i.id = g.id
+   WHERE i.id = g.id AND i.id = ANY ($1::uuid[])
 ), touched AS (
   -- acked_messages: the dashboard's count (migrations/…-create-dashboard-counters.js), on a row this pull already writes.
   UPDATE streams s SET last_seen_at = now(), expires_at = now() + s.idle_timeout,
          acked_messages = s.acked_messages + CASE WHEN g.acked_at IS NULL THEN cardinality(g.message_ids) ELSE 0 END
-    FROM go g WHERE s.id = g.stream_id
+    FROM go g WHERE s.id = g.stream_id AND s.id = ANY (ARRAY(SELECT stream_id FROM go))
 )
 SELECT r.ord, it.ispb, it.status, it.face, it.stream_id, it.next_id,
        e.next_floor,
