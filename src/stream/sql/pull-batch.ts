@@ -21,9 +21,9 @@
  * collectors also walk over each other's locked rows.
  *
  * Every table is read by key, written as an index condition (= ANY of the keys
- * at hand) beside the join: the pool forces generic plans, and when the suite's
- * shared database held large tables a generic plan of the joins alone read
- * streams and iterations whole on every pull (flow tests stalled for seconds).
+ * at hand) beside the join: the pool forces generic plans, planned without the
+ * values, and a join alone leaves the planner free to read a large table whole
+ * and hash it (claim-plan.test.ts checks the generic plan on large tables).
  *
  * Why one statement: measured with 6 direct collectors on 2 cores (bench/), the
  * five round trips of BEGIN; lock; ack; claim; COMMIT capped the database at
