@@ -116,3 +116,34 @@ it('a collector woken for a message below the floor (set by another collector me
   expect(Date.now() - started).toBeLessThan(2500);
   await service.close(ispb, delivery!.iterationId, 'challenge');
 });
+
+/** A floor past every row once armed, until someone drops it. */
+class FloorUntilDropped extends ClaimFloors {
+  armed = false;
+  override get(ispb: string): string {
+    return this.armed ? '9223372036854775807' : super.get(ispb);
+  }
+  override drop(ispb: string): void {
+    this.armed = false;
+    super.drop(ispb);
+  }
+}
+
+it('a start that reaps an idle stream takes what it released at once, below any floor', async () => {
+  const ispb = randomIspb();
+  await seedMessages(db, ispb, 2);
+  const floors = new FloorUntilDropped();
+  const metrics = createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined });
+  const service = new StreamService(db, new LongPoll(), metrics, { longPollTimeoutMs: 5000, maxCollectorsPerIspb: 1, streamIdleTimeoutS: 1 }, floors);
+  const signal = new AbortController().signal;
+  const abandoned = await service.start(ispb, { face: 'challenge', batchSize: 10 }, signal);
+  expect(abandoned?.count).toBe(2);
+  floors.armed = true;
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  // The collector limit is reached by the idle stream: this start reaps it, and its two messages are pending again.
+  const started = Date.now();
+  const rescued = await service.start(ispb, { face: 'challenge', batchSize: 10 }, signal);
+  expect(rescued?.count).toBe(2);
+  expect(Date.now() - started).toBeLessThan(2500);
+  await service.close(ispb, rescued!.iterationId, 'challenge');
+});

@@ -20,8 +20,10 @@
  *     looked above the floor, the message that woke it would wait for the
  *     next long poll to end (seen: 12-30 s in the flow tests);
  *   - the floor is dropped after a claim that found fewer rows than it wanted
- *     (the ISPB ran dry), on every notification for the ISPB and when the
- *     LISTEN connection comes back (one may have been missed),
+ *     (the ISPB ran dry), on every notification for the ISPB, when the
+ *     LISTEN connection comes back (one may have been missed) and when a
+ *     stream start reaped idle streams that held messages (its own claim
+ *     comes before the release's notification),
  *   - and FLOOR_TTL_MS after it was set, whatever happened meanwhile,
  * so while a backlog is drained above such a row, it waits at most that long.
  */

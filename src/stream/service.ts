@@ -114,7 +114,12 @@ export class StreamService {
       this.metrics.streamsRefused.inc({ face: options.face });
       throw new CollectorLimit(ispb, max, retryAfterS);
     });
-    if (reaped) this.countEnded('expired', reaped);
+    if (reaped) {
+      this.countEnded('expired', reaped);
+      // What the reaped streams released keeps its old seq, likely below the floor, and this pull
+      // runs before the release's notification comes back to drop it (claim-floors.ts).
+      if (reaped.released > 0) this.floors.drop(ispb);
+    }
     const delivery = await this.pullNext(ispb, rootId, options, signal);
     // Hung up before its first answer: the client never saw a Pull-Next to close the stream with.
     if (!delivery) {
