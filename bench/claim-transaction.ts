@@ -110,7 +110,8 @@ export function planLine(root: PlanNode): { line: string; usesPendingIndex: bool
     line:
       `claim: ${claimCte ? flatten(claimCte).map(label).join(' > ') : 'CTE claimed not found'}; ` +
       `rest: ${[...rest].map(([name, count]) => (count > 1 ? `${name} x${count}` : name)).join(', ')}`,
-    usesPendingIndex: [...claimNodes].some((node) => /^deliveries_pending/.test(node['Index Name'] ?? '')),
+    // Walked in order, so the claim stops after its rows: a Bitmap Index Scan reads every pending entry of the ISPB and sorts them.
+    usesPendingIndex: [...claimNodes].some((node) => /^Index (Only )?Scan$/.test(node['Node Type']) && /^deliveries_pending/.test(node['Index Name'] ?? '')),
     scansMessages: nodes.some((node) => node['Node Type'] === 'Seq Scan' && ['messages', 'deliveries'].includes(node['Relation Name'] ?? '')),
   };
 }

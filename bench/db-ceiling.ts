@@ -6,7 +6,7 @@
  */
 import type { Database } from '../src/db/database.js';
 import { BATCH, benchDatabase, closeDirectStream, openDirectStream, pull, takeDeadlocks } from './claim-transaction.js';
-import { seed } from './generation-rate.js';
+import { seed, settle } from './generation-rate.js';
 import type { HttpClient } from './http-client.js';
 import { cpu } from './cpu-split.js';
 import { perSecond, progress, round } from './stats.js';
@@ -79,6 +79,7 @@ export async function measureCeiling(
   const durable = benchDatabase(databaseUrl, collectors);
   let result: CeilingResult;
   try {
+    await settle(durable);
     progress(`db ceiling: ${collectors} direct collectors for ${durationMs / 1000} s`);
     result = { collectors, batch: BATCH, pending, ...(await runCollectors(http, durable, ispb, collectors, durationMs, 'db ceiling')) };
   } finally {

@@ -29,7 +29,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { planLine, type PlanNode } from './claim-transaction.js';
 import { cpu } from './cpu-split.js';
-import { seed } from './generation-rate.js';
+import { seed, settle } from './generation-rate.js';
 import type { HttpClient } from './http-client.js';
 import { perSecond, progress, round } from './stats.js';
 
@@ -188,6 +188,7 @@ export async function measureRawCeiling(http: HttpClient, databaseUrl: string, i
       [ispb],
     );
     const streamId: number = stream.rows[0].id;
+    await settle(admin);
     const sql = rawClaimSql(ispb, streamId);
     const planBefore = await explain(admin, sql);
     progress(`raw ceiling: plan in the seeded state: ${planBefore.line}`);

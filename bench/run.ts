@@ -34,7 +34,7 @@ import { cpu } from './cpu-split.js';
 import { measureCeiling } from './db-ceiling.js';
 import { measureDeliveryLatency } from './delivery-latency.js';
 import { auditIspb, maintenanceRuns, measureDrain } from './drain-throughput.js';
-import { measureGeneration, seed } from './generation-rate.js';
+import { measureGeneration, seed, settle } from './generation-rate.js';
 import { API_ENV, Harness, machine } from './harness.js';
 import { HttpClient } from './http-client.js';
 import { measureIdleCost } from './idle-cost.js';
@@ -133,6 +133,7 @@ async function main(): Promise<number> {
     results.drainMultipart = await step('drain-multipart', async () => {
       progress(`drain: seeding ${DRAIN_MULTIPART} messages for ${ISPB.drainMultipart}`);
       await seed(http, ISPB.drainMultipart, DRAIN_MULTIPART);
+      await settle(auditDb);
       const vacuumsBefore = await maintenanceRuns(auditDb);
       const drain = await measureDrain(http, ISPB.drainMultipart, DRAIN_MULTIPART, 6, true);
       drain.autovacuumRuns = (await maintenanceRuns(auditDb)) - vacuumsBefore;
@@ -144,7 +145,10 @@ async function main(): Promise<number> {
     // The same drain through the ICOM face: pacs.008 XML as multipart/mixed parts instead of a JSON array.
     results.drainIcom = await step('drain-icom', async () => {
       await seed(http, ISPB.drainIcom, DRAIN_MULTIPART);
+      await settle(auditDb);
+      const vacuumsBefore = await maintenanceRuns(auditDb);
       const drain = await measureDrain(http, ISPB.drainIcom, DRAIN_MULTIPART, 6, true, 'icom');
+      drain.autovacuumRuns = (await maintenanceRuns(auditDb)) - vacuumsBefore;
       drain.audit = await auditIspb(auditDb, ISPB.drainIcom);
       drain.ok &&= drain.audit.acked === DRAIN_MULTIPART && drain.audit.pending === 0 && drain.audit.inFlight === 0;
       return drain;
@@ -153,6 +157,7 @@ async function main(): Promise<number> {
     results.inbound = await step('inbound', () => measureInboundRate(harness.apiUrl, ISPB.inboundPayer, ISPB.inboundReceiver));
     results.drainSingle = await step('drain-single', async () => {
       await seed(http, ISPB.drainSingle, DRAIN_SINGLE);
+      await settle(auditDb);
       const vacuumsBefore = await maintenanceRuns(auditDb);
       const drain = await measureDrain(http, ISPB.drainSingle, DRAIN_SINGLE, 1, false);
       drain.autovacuumRuns = (await maintenanceRuns(auditDb)) - vacuumsBefore;
@@ -162,6 +167,7 @@ async function main(): Promise<number> {
     });
     results.drainSingleSix = await step('drain-single-6', async () => {
       await seed(http, ISPB.drainSingleSix, DRAIN_SINGLE_SIX);
+      await settle(auditDb);
       const vacuumsBefore = await maintenanceRuns(auditDb);
       const drain = await measureDrain(http, ISPB.drainSingleSix, DRAIN_SINGLE_SIX, 6, false);
       drain.autovacuumRuns = (await maintenanceRuns(auditDb)) - vacuumsBefore;
