@@ -21,9 +21,9 @@
  *     next long poll to end (seen: 12-30 s in the flow tests);
  *   - the floor is dropped after a claim that found fewer rows than it wanted
  *     (the ISPB ran dry), on every notification for the ISPB, when the
- *     LISTEN connection comes back (one may have been missed) and when a
- *     stream start reaped idle streams that held messages (its own claim
- *     comes before the release's notification),
+ *     LISTEN connection comes back (one may have been missed) and when this
+ *     process ended streams that held messages (a start that reaped idle
+ *     streams claims before the release's notification comes back),
  *   - and FLOOR_TTL_MS after it was set, whatever happened meanwhile,
  * so while a backlog is drained above such a row, it waits at most that long.
  */

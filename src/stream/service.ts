@@ -114,16 +114,11 @@ export class StreamService {
       this.metrics.streamsRefused.inc({ face: options.face });
       throw new CollectorLimit(ispb, max, retryAfterS);
     });
-    if (reaped) {
-      this.countEnded('expired', reaped);
-      // What the reaped streams released keeps its old seq, likely below the floor, and this pull
-      // runs before the release's notification comes back to drop it (claim-floors.ts).
-      if (reaped.released > 0) this.floors.drop(ispb);
-    }
+    if (reaped) this.streamsEnded(ispb, 'expired', reaped);
     const delivery = await this.pullNext(ispb, rootId, options, signal);
     // Hung up before its first answer: the client never saw a Pull-Next to close the stream with.
     if (!delivery) {
-      this.countEnded('closed', await this.db.transaction((client) => closeStream(client, streamId)));
+      this.streamsEnded(ispb, 'closed', await this.db.transaction((client) => closeStream(client, streamId)));
     }
     return delivery;
   }
@@ -174,14 +169,14 @@ export class StreamService {
       return { streamId: iteration!.streamId, acked, ended: await closeStream(client, iteration!.streamId) };
     });
     this.metrics.messagesAcknowledged.inc({ face }, acked);
-    this.countEnded('closed', ended);
+    this.streamsEnded(ispb, 'closed', ended);
     return streamId;
   }
 
   /** Closes every open stream of the ISPB, of both faces; their unacknowledged messages become pending. */
   async stopAll(ispb: string): Promise<number> {
     const ended = await this.db.transaction((client) => closeOpenStreams(client, ispb));
-    this.countEnded('closed', ended);
+    this.streamsEnded(ispb, 'closed', ended);
     return ended.ended;
   }
 
@@ -225,7 +220,13 @@ export class StreamService {
     return { face: 'icom', messages: await completeIcomParts(this.db, payload.parts) };
   }
 
-  private countEnded(how: 'closed' | 'expired', ended: EndedStreams): void {
+  /**
+   * After this process ended streams of `ispb`: count them, and drop the ISPB's claim floor if they
+   * released messages. Those keep their old seqs, likely below the floor, and a claim of this process
+   * (a start that reaped, above all) can run before the release's notification comes back to drop it.
+   */
+  private streamsEnded(ispb: string, how: 'closed' | 'expired', ended: EndedStreams): void {
+    if (ended.released > 0) this.floors.drop(ispb);
     if (ended.ended > 0) this.metrics.streamsEnded.inc({ how }, ended.ended);
   }
 }
