@@ -93,18 +93,26 @@ it('pulls of one ISPB in one group share one claim, each taking its own slice, o
   expect(taken).toEqual([order.slice(0, 10), order.slice(10, 20), order.slice(20)]);
 });
 
+/** Above every seq: no claim starting there finds a row. */
+const PAST_EVERY_SEQ = '9223372036854775807';
+
+/** A StreamService on the test database with `floors`, without metrics anyone reads. */
+function serviceWith(floors: ClaimFloors, longPoll: LongPoll, settings: { maxCollectorsPerIspb: number; streamIdleTimeoutS: number }): StreamService {
+  const metrics = createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined });
+  return new StreamService(db, longPoll, metrics, { longPollTimeoutMs: 5000, ...settings }, floors);
+}
+
 /** A floor no claim may read past unless it says to start from the first entry. */
 class FloorAtTheEnd extends ClaimFloors {
   override get(): string {
-    return '9223372036854775807';
+    return PAST_EVERY_SEQ;
   }
 }
 
 it('a collector woken for a message below the floor (set by another collector meanwhile) still gets it at once', async () => {
   const ispb = randomIspb();
   const longPoll = new LongPoll();
-  const metrics = createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined });
-  const service = new StreamService(db, longPoll, metrics, { longPollTimeoutMs: 5000, maxCollectorsPerIspb: 6, streamIdleTimeoutS: 60 }, new FloorAtTheEnd());
+  const service = serviceWith(new FloorAtTheEnd(), longPoll, { maxCollectorsPerIspb: 6, streamIdleTimeoutS: 60 });
   const started = Date.now();
   const answer = service.start(ispb, { face: 'challenge', batchSize: 10 }, new AbortController().signal);
   // The first attempt found nothing; the collector waits.
@@ -121,7 +129,7 @@ it('a collector woken for a message below the floor (set by another collector me
 class FloorUntilDropped extends ClaimFloors {
   armed = false;
   override get(ispb: string): string {
-    return this.armed ? '9223372036854775807' : super.get(ispb);
+    return this.armed ? PAST_EVERY_SEQ : super.get(ispb);
   }
   override drop(ispb: string): void {
     this.armed = false;
@@ -133,8 +141,7 @@ it('a start that reaps an idle stream takes what it released at once, below any 
   const ispb = randomIspb();
   await seedMessages(db, ispb, 2);
   const floors = new FloorUntilDropped();
-  const metrics = createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined });
-  const service = new StreamService(db, new LongPoll(), metrics, { longPollTimeoutMs: 5000, maxCollectorsPerIspb: 1, streamIdleTimeoutS: 1 }, floors);
+  const service = serviceWith(floors, new LongPoll(), { maxCollectorsPerIspb: 1, streamIdleTimeoutS: 1 });
   const signal = new AbortController().signal;
   const abandoned = await service.start(ispb, { face: 'challenge', batchSize: 10 }, signal);
   expect(abandoned?.count).toBe(2);

@@ -29,9 +29,13 @@ it.each([
 ])('%s for six waiting collectors: only the collectors given messages claim', async (_name, count, accept, answered) => {
   const ispb = randomIspb();
   const started = Date.now();
+  const idle = await claimsSoFar();
   const collectors: Promise<Reply>[] = Array.from({ length: 6 }, () => get(server.url, `/api/pix/${ispb}/stream/start`, accept));
-  await sleep(500); // all six have made their first (empty) attempt and wait
+  // All six have made their first (empty) attempt and wait. Not a fixed pause: under the full
+  // suite's load, 500 ms once left three starts still to make theirs, and they were counted below.
+  while ((await claimsSoFar()) - idle < 6) await sleep(20);
   const before = await claimsSoFar();
+  expect(before - idle).toBe(6);
 
   await seedMessages(server.db, ispb, count);
   const replies: Reply[] = [];
