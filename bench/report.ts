@@ -54,6 +54,9 @@ const na = 'not measured';
 const fmt = (value: number) => value.toLocaleString('en-US');
 const lat = (l: { p50Ms: number; p99Ms: number }) => `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms`;
 
+/** How a claim plan reads the pending index (planLine's usesPendingIndex). */
+const pendingWalk = (inOrder: boolean) => (inOrder ? 'deliveries_pending' : 'deliveries_pending NOT walked in order');
+
 export function rows(r: Results, errors: Record<string, string>): Row[] {
   const out: Row[] = [];
   const g = r.generation;
@@ -96,7 +99,7 @@ export function rows(r: Results, errors: Record<string, string>): Row[] {
   if (c?.deadlocks) out.push({ figure: '  deadlocks (retried)', value: String(c.deadlocks), target: '0', pass: false });
   out.push({ figure: '  pull statement alone, 2M', value: c ? `planning ${c.pullPlanningMs} ms, execution ${c.pullExecutionMs} ms` : na, target: '' });
   const planVerdict = (x: ClaimLatencyResult) =>
-    `${x.usesPendingIndex ? 'deliveries_pending, custom and generic' : 'deliveries_pending NOT walked in order'}${x.seqScanOfMessages ? ', Seq Scan!' : ''} (below)`;
+    `${x.usesPendingIndex ? 'deliveries_pending, custom and generic' : pendingWalk(false)}${x.seqScanOfMessages ? ', Seq Scan!' : ''} (below)`;
   out.push({ figure: '  plan', value: c ? planVerdict(c) : na, target: 'deliveries_pending', pass: c && c.usesPendingIndex && !c.seqScanOfMessages });
   out.push(...manyIspbsRows(r.manyIspbs));
   const raw = r.rawCeiling;
@@ -113,7 +116,7 @@ export function rows(r: Results, errors: Record<string, string>): Row[] {
   });
   out.push({
     figure: '  raw claim plan, seeded state',
-    value: raw ? `${raw.planBefore.usesPendingIndex ? 'deliveries_pending' : 'deliveries_pending NOT walked in order'} before, ${raw.planAfter.usesPendingIndex ? 'deliveries_pending' : 'deliveries_pending NOT walked in order'} after (below)` : na,
+    value: raw ? `${pendingWalk(raw.planBefore.usesPendingIndex)} before, ${pendingWalk(raw.planAfter.usesPendingIndex)} after (below)` : na,
     target: 'deliveries_pending',
     pass: raw && raw.planBefore.usesPendingIndex && raw.planAfter.usesPendingIndex,
   });

@@ -128,53 +128,30 @@ async function main(): Promise<number> {
     const http = new HttpClient(harness.apiUrl);
     const auditDb = benchDatabase(harness.databaseUrl, 1);
     harness.onCleanup('close audit pool', () => auditDb.close());
-
-    results.generation = await step('generation', () => measureGeneration(http, ISPB.generation));
-    results.drainMultipart = await step('drain-multipart', async () => {
-      progress(`drain: seeding ${DRAIN_MULTIPART} messages for ${ISPB.drainMultipart}`);
-      await seed(http, ISPB.drainMultipart, DRAIN_MULTIPART);
+    /** Seeds `ispb`, settles the seeded rows, drains them, and audits the ISPB's messages in the database. */
+    const seededDrain = async (ispb: string, count: number, collectors: number, multipart: boolean, face: 'challenge' | 'icom' = 'challenge') => {
+      await seed(http, ispb, count);
       await settle(auditDb);
       const vacuumsBefore = await maintenanceRuns(auditDb);
-      const drain = await measureDrain(http, ISPB.drainMultipart, DRAIN_MULTIPART, 6, true);
+      const drain = await measureDrain(http, ispb, count, collectors, multipart, face);
       drain.autovacuumRuns = (await maintenanceRuns(auditDb)) - vacuumsBefore;
-      drain.audit = await auditIspb(auditDb, ISPB.drainMultipart);
-      drain.ok &&= drain.audit.acked === DRAIN_MULTIPART && drain.audit.pending === 0 && drain.audit.inFlight === 0;
+      drain.audit = await auditIspb(auditDb, ispb);
+      drain.ok &&= drain.audit.acked === count && drain.audit.pending === 0 && drain.audit.inFlight === 0;
       return drain;
+    };
+
+    results.generation = await step('generation', () => measureGeneration(http, ISPB.generation));
+    results.drainMultipart = await step('drain-multipart', () => {
+      progress(`drain: seeding ${DRAIN_MULTIPART} messages for ${ISPB.drainMultipart}`);
+      return seededDrain(ISPB.drainMultipart, DRAIN_MULTIPART, 6, true);
     });
     results.rawCeiling = await step('raw-ceiling', () => measureRawCeiling(http, harness.databaseUrl, ISPB.rawCeiling));
     // The same drain through the ICOM face: pacs.008 XML as multipart/mixed parts instead of a JSON array.
-    results.drainIcom = await step('drain-icom', async () => {
-      await seed(http, ISPB.drainIcom, DRAIN_MULTIPART);
-      await settle(auditDb);
-      const vacuumsBefore = await maintenanceRuns(auditDb);
-      const drain = await measureDrain(http, ISPB.drainIcom, DRAIN_MULTIPART, 6, true, 'icom');
-      drain.autovacuumRuns = (await maintenanceRuns(auditDb)) - vacuumsBefore;
-      drain.audit = await auditIspb(auditDb, ISPB.drainIcom);
-      drain.ok &&= drain.audit.acked === DRAIN_MULTIPART && drain.audit.pending === 0 && drain.audit.inFlight === 0;
-      return drain;
-    });
+    results.drainIcom = await step('drain-icom', () => seededDrain(ISPB.drainIcom, DRAIN_MULTIPART, 6, true, 'icom'));
     results.gzip = await step('gzip', () => measureGzipCost(harness.databaseUrl));
     results.inbound = await step('inbound', () => measureInboundRate(harness.apiUrl, ISPB.inboundPayer, ISPB.inboundReceiver));
-    results.drainSingle = await step('drain-single', async () => {
-      await seed(http, ISPB.drainSingle, DRAIN_SINGLE);
-      await settle(auditDb);
-      const vacuumsBefore = await maintenanceRuns(auditDb);
-      const drain = await measureDrain(http, ISPB.drainSingle, DRAIN_SINGLE, 1, false);
-      drain.autovacuumRuns = (await maintenanceRuns(auditDb)) - vacuumsBefore;
-      drain.audit = await auditIspb(auditDb, ISPB.drainSingle);
-      drain.ok &&= drain.audit.acked === DRAIN_SINGLE && drain.audit.pending === 0 && drain.audit.inFlight === 0;
-      return drain;
-    });
-    results.drainSingleSix = await step('drain-single-6', async () => {
-      await seed(http, ISPB.drainSingleSix, DRAIN_SINGLE_SIX);
-      await settle(auditDb);
-      const vacuumsBefore = await maintenanceRuns(auditDb);
-      const drain = await measureDrain(http, ISPB.drainSingleSix, DRAIN_SINGLE_SIX, 6, false);
-      drain.autovacuumRuns = (await maintenanceRuns(auditDb)) - vacuumsBefore;
-      drain.audit = await auditIspb(auditDb, ISPB.drainSingleSix);
-      drain.ok &&= drain.audit.acked === DRAIN_SINGLE_SIX && drain.audit.pending === 0 && drain.audit.inFlight === 0;
-      return drain;
-    });
+    results.drainSingle = await step('drain-single', () => seededDrain(ISPB.drainSingle, DRAIN_SINGLE, 1, false));
+    results.drainSingleSix = await step('drain-single-6', () => seededDrain(ISPB.drainSingleSix, DRAIN_SINGLE_SIX, 6, false));
     results.deliveryLatency = await step('delivery', () => measureDeliveryLatency(http, ISPB.delivery, 200));
     results.idleCost = await step('idle', () => measureIdleCost(http, harness, ISPB.idle));
     results.manyIspbs = await step('many-ispbs', () => measureManyIspbs(http, harness, harness.apiPid, ISPB.manyIspbs));
