@@ -8,6 +8,7 @@ import type { Queryable } from '../src/db/database';
 import { insertAcknowledgedRows } from '../support/acknowledged-rows';
 import { HAS_PENDING_SQL } from '../src/stream/sql/has-pending';
 import { pullBatch } from '../src/stream/sql/pull-batch';
+import { PARTY_IDS_SQL } from '../src/inbound/sql/upsert-parties';
 import { randomIspb, seedMessages } from './support/factories';
 import { ownDatabase, type OwnDatabase } from './support/own-database';
 import { startTestServer, type TestServer } from './support/server';
@@ -212,5 +213,28 @@ describe('generic plans on large tables: another ISPB with 300,000 pending, 300,
     // Every read of the four tables goes by key: no table read whole, however the joins are planned.
     const reads = plan.filter((node) => ['deliveries', 'messages', 'iterations', 'streams'].includes(node['Relation Name'] ?? '') && node['Node Type'] !== 'ModifyTable');
     expect(reads.filter((node) => !/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/.test(node['Node Type']))).toEqual([]);
+  });
+});
+
+// ICOM inbound finds the ids of each posted transfer's payer and payee. clients grows by
+// two rows a posted transfer; read whole, every POST got slower as the run went on.
+describe('the posted parties lookup, as the pool plans it', () => {
+  const party = ['Fulana de Tal', '12345678901', '12345678', '0001', '123456', 'CACC'];
+  const values = party.map((value) => [value, value]);
+
+  async function clientsReads(): Promise<PlanNode[]> {
+    const plan = await explainGeneric(PARTY_IDS_SQL, values);
+    return plan.filter((node) => node['Relation Name'] === 'clients');
+  }
+
+  it.each([
+    ['nearly empty and analyzed', 'DELETE FROM clients WHERE false'],
+    ['after 50,000 more accounts', `INSERT INTO clients (nome, cpf_cnpj, ispb, agencia, conta_transacional, tipo_conta)
+       SELECT 'n', lpad(g::text, 11, '0'), 'PLAN' || lpad((g % 100)::text, 4, '0'), '0001', g::text, 'CACC' FROM generate_series(1, 50000) g`],
+  ])('probes the account key, never reads clients whole (%s)', async (_label, change) => {
+    await server.db.query(change);
+    await server.db.query('ANALYZE clients');
+    const reads = await clientsReads();
+    expect(reads.map((node) => [node['Node Type'], node['Index Name']])).toEqual([['Index Scan', 'clients_account_unique']]);
   });
 });
