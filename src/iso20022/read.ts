@@ -7,14 +7,15 @@
  *   entities) and CDATA (whose text must not be unescaped) never reach the
  *   parser, so nothing can expand;
  * - characters XML 1.0 forbids.
- * Then fast-xml-parser's validator for well-formedness (entity processing
- * OFF, text decoded by our own unescapeText) and exactly one root element.
+ * Then one strict pass (xml-tree.ts) for well-formedness and the tree (no
+ * entity processing: text is decoded by our own unescapeText), and exactly
+ * one root element.
  * Readers built on this are tolerant of unknown elements (a real signature in
  * Sgntr, say) but strict about the ones they return: present once, and
  * matching their rule.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { assertXmlChars, unescapeText, XmlCharError } from './xml.js';
+import { readXmlTree, XmlSyntaxError } from './xml-tree.js';
 
 export type Iso20022Problem = 'forbidden-dtd' | 'forbidden-cdata' | 'malformed' | 'wrong-message' | 'missing' | 'repeated' | 'invalid';
 
@@ -50,15 +51,6 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Whole cents, at most what numeric(12,2) holds: more would not read back as the same number. */
 const AMOUNT = /^[0-9]{1,10}\.[0-9]{2}$/;
 
-const parser = new XMLParser({
-  processEntities: false, // decoded by unescapeText, which knows only the five predefined ones
-  ignoreAttributes: false,
-  parseTagValue: false, // "00038166" must stay a string
-  parseAttributeValue: false,
-  trimValues: false, // free text's spaces are data
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
 
 export const sub = (path: string, name: string) => (path ? `${path}/${name}` : name);
 
@@ -150,9 +142,13 @@ export function parse(xml: string, root = 'Envelope'): Node {
     if (err instanceof XmlCharError) throw new Iso20022ReadError('malformed', undefined, err.message);
     throw err;
   }
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new Iso20022ReadError('malformed', undefined, `${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
-  const doc = parser.parse(xml) as Node;
+  let doc: Node;
+  try {
+    doc = readXmlTree(xml);
+  } catch (err) {
+    if (err instanceof XmlSyntaxError) throw new Iso20022ReadError('malformed', undefined, err.message);
+    throw err;
+  }
   const roots = Object.keys(doc).filter((k) => k !== '#text' || String(doc[k]).trim() !== '');
   if (roots.length !== 1 || roots[0] !== root || Array.isArray(doc[root])) {
     throw new Iso20022ReadError('wrong-message', undefined, `expected one ${root} root element, found ${roots.join(', ') || 'none'}`);
