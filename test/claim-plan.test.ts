@@ -4,13 +4,12 @@
  * only), never a Seq Scan of deliveries, never the primary key.
  */
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../src/db/database';
 import { insertAcknowledgedRows } from '../support/acknowledged-rows';
 import { HAS_PENDING_SQL } from '../src/stream/sql/has-pending';
-import { pullBatch } from '../src/stream/sql/pull-batch';
 import { PARTY_IDS_SQL } from '../src/inbound/sql/upsert-parties';
 import { randomIspb, seedMessages } from './support/factories';
 import { ownDatabase, type OwnDatabase } from './support/own-database';
+import { explainGeneric as explainOnPool, nodes, recordAppClaim as recordClaim, type PlanNode } from './support/plans';
 import { startTestServer, type TestServer } from './support/server';
 
 const CLAIM_SQL = `SELECT message_id FROM deliveries
@@ -18,18 +17,6 @@ const CLAIM_SQL = `SELECT message_id FROM deliveries
   ORDER BY receiver_ispb, seq
   LIMIT 10
   FOR UPDATE SKIP LOCKED`;
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-  [key: string]: unknown;
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
 
 // A database of its own: the planner's choice between the two pending indexes rests on
 // ANALYZE's statistics, which other test files' rows (other kinds, other ISPBs) would move.
@@ -62,6 +49,16 @@ afterAll(async () => {
   await own?.release();
 });
 
+const recordAppClaim = (face: 'challenge' | 'icom') => recordClaim(face, ispb);
+const explainGeneric = (text: string, values: unknown[]) => explainOnPool(server.db, text, values);
+
+/** EXPLAINs the recorded statement with the same values (EXPLAIN does not execute it). */
+async function explainAppClaim(face: 'challenge' | 'icom'): Promise<PlanNode[]> {
+  const sent = await recordAppClaim(face);
+  const { rows } = await server.db.query(`EXPLAIN (FORMAT JSON) ${sent.text}`, sent.values);
+  return nodes(rows[0]['QUERY PLAN'][0].Plan);
+}
+
 async function explainLiteral(): Promise<PlanNode> {
   // The app's driver sends parameters with an unnamed statement, planned for the actual value: a literal is the same plan.
   const { rows } = await server.db.query(`EXPLAIN (FORMAT JSON) ${CLAIM_SQL.replace('$1', `'${ispb}'`)}`);
@@ -77,43 +74,6 @@ async function explainPrepared(): Promise<PlanNode> {
     await client.query(`DEALLOCATE ${name}`);
     return rows[0]['QUERY PLAN'][0].Plan;
   } finally {
-    client.release();
-  }
-}
-
-/** The statement and values the hot path sends for one pull (pullBatch), recorded without running it. */
-async function recordAppClaim(face: 'challenge' | 'icom'): Promise<{ text: string; values: unknown[] }> {
-  let sent: { text: string; values: unknown[] } | undefined;
-  const recorder: Queryable = {
-    query: async (config: string | { text: string; values?: unknown[] }, values: unknown[] = []) => {
-      sent = typeof config === 'string' ? { text: config, values } : { text: config.text, values: config.values ?? values };
-      return { rows: [{ ord: 1, ispb: null }], rowCount: 0, command: 'SELECT', oid: 0, fields: [] } as never;
-    },
-  };
-  await pullBatch(recorder, { face, iterationId: randomUUID(), ispb, nextId: randomUUID(), limit: 10, final: false });
-  return sent!;
-}
-
-/** EXPLAINs the recorded statement with the same values (EXPLAIN does not execute it). */
-async function explainAppClaim(face: 'challenge' | 'icom'): Promise<PlanNode[]> {
-  const sent = await recordAppClaim(face);
-  const { rows } = await server.db.query(`EXPLAIN (FORMAT JSON) ${sent.text}`, sent.values);
-  return nodes(rows[0]['QUERY PLAN'][0].Plan);
-}
-
-/** EXPLAIN EXECUTE of a statement PREPAREd as the pool's connections run theirs: generic plans only. */
-async function explainGeneric(text: string, values: unknown[]): Promise<PlanNode[]> {
-  const client = await server.db.pool.connect();
-  try {
-    await client.query('SET plan_cache_mode = force_generic_plan');
-    const name = `generic_${randomUUID().replace(/-/g, '')}`;
-    await client.query(`PREPARE ${name} AS ${text}`);
-    const literal = (value: unknown) => client.escapeLiteral(Array.isArray(value) ? `{${value.join(',')}}` : String(value));
-    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE ${name} (${values.map(literal).join(', ')})`);
-    await client.query(`DEALLOCATE ${name}`);
-    return nodes(rows[0]['QUERY PLAN'][0].Plan);
-  } finally {
-    await client.query('RESET plan_cache_mode');
     client.release();
   }
 }

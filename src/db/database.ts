@@ -37,7 +37,17 @@ export class Database implements Queryable {
       // Generic plans: the hot path's prepared statement is written to plan well
       // without its values, and re-planning it on every run cost a third of the
       // database's time (bench/: 13,100 -> 19,400 messages/s, 6 direct collectors).
-      options: '-c lock_timeout=5000 -c statement_timeout=30000 -c plan_cache_mode=force_generic_plan',
+      // No sequential scan where an index can serve: every statement here reads by
+      // key, and a generic plan is kept until the next ANALYZE. One made while a
+      // table is nearly empty (a fresh database, the first minute of a rehearsal)
+      // read it whole, once per row: in the many-ISPBs bench on a new database the
+      // pull statement marked claimed rows through a Seq Scan of deliveries per
+      // row (130 loops in one group), its mean grew to 6.3 ms and the backlog
+      // never drained (PostgreSQL 15, pg_stat_statements and auto_explain;
+      // test/plan-fresh-database.test.ts). No JIT: a short statement never
+      // repays compiling, and where no index serves, the disabled scan's cost
+      // would cross the JIT threshold.
+      options: '-c lock_timeout=5000 -c statement_timeout=30000 -c plan_cache_mode=force_generic_plan -c enable_seqscan=off -c jit=off',
     });
     // An idle client losing its connection (database restart) must not crash the process.
     this.pool.on('error', (err) =>
