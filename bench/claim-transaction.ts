@@ -136,7 +136,7 @@ export async function explainPull(db: Database, stream: DirectStream): Promise<C
   let sent: { text: string; values: unknown[] } | undefined;
   const recorder = {
     query: async (config: string | pg.QueryConfig, values: unknown[] = []) => {
-      sent = { text: typeof config === 'string' ? config : config.text, values };
+      sent = typeof config === 'string' ? { text: config, values } : { text: config.text, values: config.values ?? values };
       return { rows: [{}], rowCount: 0, command: 'SELECT', oid: 0, fields: [] };
     },
   } as unknown as Queryable;
@@ -147,7 +147,9 @@ export async function explainPull(db: Database, stream: DirectStream): Promise<C
   const client = await db.pool.connect();
   try {
     await client.query(`PREPARE bench_pull AS ${text}`);
-    const execute = `EXECUTE bench_pull (${values.map((value) => client.escapeLiteral(String(value))).join(', ')})`;
+    // The pull's parameters are arrays (one entry per pull of a group): written as array literals.
+    const literal = (value: unknown) => client.escapeLiteral(Array.isArray(value) ? `{${value.join(',')}}` : String(value));
+    const execute = `EXECUTE bench_pull (${values.map(literal).join(', ')})`;
     const explain = async (mode: string) => {
       await client.query(`SET plan_cache_mode = ${mode}`);
       const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${execute}`);
