@@ -51,7 +51,6 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Whole cents, at most what numeric(12,2) holds: more would not read back as the same number. */
 const AMOUNT = /^[0-9]{1,10}\.[0-9]{2}$/;
 
-
 export const sub = (path: string, name: string) => (path ? `${path}/${name}` : name);
 
 export function child(node: Node, name: string, path: string): Node | string {
@@ -149,7 +148,7 @@ export function parse(xml: string, root = 'Envelope'): Node {
     if (err instanceof XmlSyntaxError) throw new Iso20022ReadError('malformed', undefined, err.message);
     throw err;
   }
-  const roots = Object.keys(doc).filter((k) => k !== '#text' || String(doc[k]).trim() !== '');
+  const roots = Object.keys(doc); // readXmlTree refuses text outside the root and keeps none there
   if (roots.length !== 1 || roots[0] !== root || Array.isArray(doc[root])) {
     throw new Iso20022ReadError('wrong-message', undefined, `expected one ${root} root element, found ${roots.join(', ') || 'none'}`);
   }

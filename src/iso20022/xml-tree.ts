@@ -81,8 +81,8 @@ export function readXmlTree(xml: string): XmlNode {
     if (textEnd > at) {
       const text = xml.slice(at, textEnd);
       if (text.includes(']]>')) throw new XmlSyntaxError("']]>' is not allowed in text", xml, at + text.indexOf(']]>'));
-      if (current === top && text.trim() !== '') throw new XmlSyntaxError('text outside the root element', xml, at);
-      current.text += text;
+      if (current !== top) current.text += text;
+      else if (text.trim() !== '') throw new XmlSyntaxError('text outside the root element', xml, at);
       at = textEnd;
       continue;
     }
