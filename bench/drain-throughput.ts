@@ -12,6 +12,7 @@ import type { Queryable } from '../src/db/database.js';
 import { collectorAgent, endToEndIds, HttpClient, isAbort, pullNextOf, sleep, type HttpReply } from './http-client.js';
 import { cpu } from './cpu-split.js';
 import { perSecond, progress, round, summarize, type LatencySummary } from './stats.js';
+import type { TimeSplit } from './time-split.js';
 
 /** No new message for longer than a long poll: something is wrong, stop rather than hang. */
 const STALL_MS = 40_000;
@@ -31,6 +32,8 @@ export interface DrainResult {
   closes: Record<string, number>;
   stalled: boolean;
   audit?: IspbAudit;
+  /** Where the requests' time went (time-split.ts). */
+  timeSplit?: TimeSplit;
   /** Autovacuum/autoanalyze runs on `messages` that overlapped the drain (their CPU counts as PostgreSQL's). */
   autovacuumRuns?: number;
   ok: boolean;

@@ -29,11 +29,12 @@
 import pg from 'pg';
 import { cpu } from './cpu-split.js';
 import { CollectorFleet } from './fleet.js';
-import { activeWaits, benchConnections, clockOffset, residentMiB, snapshot, type Snapshot } from './footprint.js';
+import { benchConnections, clockOffset, residentMiB, snapshot, type Snapshot } from './footprint.js';
 import type { HttpClient } from './http-client.js';
 import { sleep } from './http-client.js';
 import { startSender, type SenderStats } from './paced-sender.js';
 import { progress, round, summarize, type LatencySummary } from './stats.js';
+import { describeDbActivity, MONITOR_NAME, repeatEvery, sampleDbActivity, type DbActivity } from './time-split.js';
 
 export const MANY_TARGET_RATE = 5000;
 export const MANY_TARGET_P99_MS = 100;
@@ -47,7 +48,6 @@ const MIN_RATE = 250;
 /** Bisect until the gap is this share of the rate that held. */
 const BISECT_PRECISION = 0.1;
 const DRAIN_TIMEOUT_MS = 60_000;
-const MONITOR_NAME = 'pix-bench-monitor';
 
 export const LATENCY_MEASURE =
   'messages.created_at (insert transaction start, before its commit; db clock) -> collector has read the whole reply (bench wall clock)';
@@ -96,7 +96,7 @@ export interface ProbeResult {
   apiRssMiB: { max: number; end: number; peak: number } | null;
   dbConnections: { max: number; byApplicationAtMax: Record<string, number> };
   /** Active backends of the bench database sampled every 100 ms: average number busy, and the share of each wait (top 5). */
-  dbActive: { averageBusy: number; waits: Record<string, number> };
+  dbActive: DbActivity;
   sender: SenderStats;
   /** After the sender stopped, until nothing was pending. */
   drainSeconds: number;
@@ -127,63 +127,31 @@ interface Monitors {
   apiPid: number | undefined;
 }
 
-const WAIT_SAMPLE_MS = 100;
-
-/** Top `n` of a tally, as shares of `total` (percent). */
-function topShares(tally: Map<string, number>, total: number, n: number): Record<string, number> {
-  const top = [...tally].sort((a, b) => b[1] - a[1]).slice(0, n);
-  return Object.fromEntries(top.map(([name, count]) => [name, round((count / total) * 100)]));
-}
-
 /** Once a second during a window: API RSS, connections, backlog (keeps the maxima); every 100 ms the backends' waits. */
 function watch(m: Monitors, ispbs: string[]) {
-  const waits = new Map<string, number>();
-  let waitSamples = 0;
-  let waitBusy = 0;
-  let sampling = false;
-  const sampleWaits = async () => {
-    if (sampling) return;
-    sampling = true;
-    try {
-      const now = await activeWaits(m.admin, MONITOR_NAME);
-      waitSamples += 1;
-      waitBusy += now.length;
-      for (const wait of now) waits.set(wait, (waits.get(wait) ?? 0) + 1);
-    } finally {
-      sampling = false;
-    }
-  };
-  const waitTimer = setInterval(() => void sampleWaits().catch(() => undefined), WAIT_SAMPLE_MS);
+  const activity = sampleDbActivity(m.admin, MONITOR_NAME);
   let rssMax = 0;
   let connMax = { total: 0, byApplication: {} as Record<string, number> };
   let pendingMax = 0;
-  let busy = false;
   const tick = async () => {
-    if (busy) return; // a slow reading under load: skip a beat rather than pile up
-    busy = true;
-    try {
-      const rss = residentMiB(m.apiPid);
-      if (rss) rssMax = Math.max(rssMax, rss.rss);
-      const conn = await benchConnections(m.admin, MONITOR_NAME);
-      if (conn.total > connMax.total) connMax = conn;
-      pendingMax = Math.max(pendingMax, (await snapshot(m.bench, ispbs)).pending);
-    } finally {
-      busy = false;
-    }
+    const rss = residentMiB(m.apiPid);
+    if (rss) rssMax = Math.max(rssMax, rss.rss);
+    const conn = await benchConnections(m.admin, MONITOR_NAME);
+    if (conn.total > connMax.total) connMax = conn;
+    pendingMax = Math.max(pendingMax, (await snapshot(m.bench, ispbs)).pending);
   };
-  const timer = setInterval(() => void tick().catch(() => undefined), 1000);
+  const ticking = repeatEvery(1000, tick);
   return {
     async stop() {
-      clearInterval(timer);
-      clearInterval(waitTimer);
-      while (busy || sampling) await sleep(10);
+      await ticking.stop();
+      const dbActive = await activity.stop();
       await tick();
       const rss = residentMiB(m.apiPid);
       return {
         apiRssMiB: rss ? { max: Math.max(rssMax, rss.rss), end: rss.rss, peak: rss.peak } : null,
         dbConnections: { max: connMax.total, byApplicationAtMax: connMax.byApplication },
         pendingMax,
-        dbActive: { averageBusy: waitSamples ? round(waitBusy / waitSamples, 2) : 0, waits: topShares(waits, Math.max(1, waitBusy), 5) },
+        dbActive,
       };
     },
   };
@@ -271,7 +239,7 @@ async function probe(fleet: CollectorFleet, http: HttpClient, m: Monitors, s: Ma
     `many ISPBs: ${rate} msg/s ${result.held ? 'held' : `did NOT hold (${failed.join('; ')})`}: ` +
       `inflow ${inflow}/s, p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, pending ${start.pending} -> ${end.pending} (max ${watched.pendingMax}), ` +
       `API RSS ${watched.apiRssMiB?.max ?? '?'} MiB, ${watched.dbConnections.max} db connections, ` +
-      `${watched.dbActive.averageBusy} backends busy on average (${Object.entries(watched.dbActive.waits).map(([w, pct]) => `${w} ${pct} %`).join(', ')})`,
+      describeDbActivity(watched.dbActive),
   );
   return result;
 }

@@ -15,6 +15,7 @@ import { MANY_TARGET_P99_MS, MANY_TARGET_RATE, type ManyIspbsResult, type ProbeR
 import type { RawCeilingResult } from './raw-ceiling.js';
 import { round } from './stats.js';
 import type { TokenBucketResult } from './token-bucket.js';
+import { describeDbActivity, describeTimeSplit } from './time-split.js';
 import { retentionRows, type RetentionBenchResult } from './retention-report.js';
 import type { SoakResult } from './soak.js';
 
@@ -57,6 +58,13 @@ const lat = (l: { p50Ms: number; p99Ms: number }) => `p50 ${l.p50Ms} ms, p99 ${l
 /** How a claim plan reads the pending index (planLine's usesPendingIndex). */
 const pendingWalk = (inOrder: boolean) => (inOrder ? 'deliveries_pending' : 'deliveries_pending NOT walked in order');
 
+/** A drain's claim share and database waits (time-split.ts). */
+const timeSplitRow = (d: DrainResult | undefined): Row => ({
+  figure: '  where the time goes',
+  value: d?.timeSplit ? describeTimeSplit(d.timeSplit, d.latency.meanMs) : na,
+  target: '',
+});
+
 export function rows(r: Results, errors: Record<string, string>): Row[] {
   const out: Row[] = [];
   const g = r.generation;
@@ -65,10 +73,12 @@ export function rows(r: Results, errors: Record<string, string>): Row[] {
   const m = r.drainMultipart;
   out.push({ figure: 'drain 6 collectors, multipart', value: m ? `${fmt(m.messagesPerSecond)} msg/s (${m.seconds} s${vacuums(m)})` : na, target: '>= 8,000 msg/s', pass: m && m.messagesPerSecond >= 8000 });
   out.push({ figure: '  per request', value: m ? `${lat(m.latency)} (${fmt(m.requests)} requests${oddStatuses(m)})` : na, target: '' });
+  out.push(timeSplitRow(m));
   out.push({ figure: '  exactly once', value: m ? drainCheck(m) : na, target: 'union = seeded, 0 dup', pass: m?.ok });
   const ic = r.drainIcom;
   out.push({ figure: 'drain 6 collectors, ICOM multipart/mixed', value: ic ? `${fmt(ic.messagesPerSecond)} msg/s (${ic.seconds} s${vacuums(ic)})` : na, target: '' });
   out.push({ figure: '  per request', value: ic ? `${lat(ic.latency)} (${fmt(ic.requests)} requests${oddStatuses(ic)})` : na, target: '' });
+  out.push(timeSplitRow(ic));
   out.push({ figure: '  exactly once', value: ic ? drainCheck(ic) : na, target: 'union = seeded, 0 dup', pass: ic?.ok });
   const icRatio = r.icomDrainToRawCeilingRatio;
   out.push({ figure: '  ICOM drain / raw claim ceiling', value: icRatio !== undefined ? `${round(icRatio * 100)} % (aim 70 %)` : na, target: '>= 50 %', pass: icRatio !== undefined ? icRatio >= 0.5 : undefined });
@@ -80,10 +90,12 @@ export function rows(r: Results, errors: Record<string, string>): Row[] {
   const s = r.drainSingle;
   out.push({ figure: 'drain 1 collector, single message', value: s ? `${fmt(s.messagesPerSecond)} msg/s (${s.seconds} s${vacuums(s)})` : na, target: '>= 1,000 msg/s', pass: s && s.messagesPerSecond >= 1000 });
   out.push({ figure: '  per request', value: s ? `${lat(s.latency)} (${fmt(s.requests)} requests${oddStatuses(s)})` : na, target: '' });
+  out.push(timeSplitRow(s));
   out.push({ figure: '  exactly once', value: s ? drainCheck(s) : na, target: 'union = seeded, 0 dup', pass: s?.ok });
   const s6 = r.drainSingleSix;
   out.push({ figure: 'drain 6 collectors, single message', value: s6 ? `${fmt(s6.messagesPerSecond)} msg/s (${s6.seconds} s${vacuums(s6)})` : na, target: '>= 5,000 msg/s', pass: s6 && s6.messagesPerSecond >= 5000 });
   out.push({ figure: '  per request', value: s6 ? `${lat(s6.latency)} (${fmt(s6.requests)} requests${oddStatuses(s6)})` : na, target: '' });
+  out.push(timeSplitRow(s6));
   out.push({ figure: '  exactly once', value: s6 ? drainCheck(s6) : na, target: 'union = seeded, 0 dup', pass: s6?.ok });
   const d = r.deliveryLatency;
   out.push({ figure: `insert -> delivery (${d?.samples ?? 200} samples)`, value: d ? `${lat(d.latency)}, max ${d.latency.maxMs} ms` : na, target: 'p99 < 20 ms', pass: d && d.latency.p99Ms < 20 && d.anomalies === 0 });
@@ -175,8 +187,8 @@ function manyIspbsRows(m: ManyIspbsResult | undefined): Row[] {
     target: '',
   });
   rows.push({
-    figure: '  database backends busy, waiting on',
-    value: `${c.dbActive.averageBusy} on average: ${Object.entries(c.dbActive.waits).map(([wait, pct]) => `${wait} ${pct} %`).join(', ')}`,
+    figure: '  database backends',
+    value: describeDbActivity(c.dbActive),
     target: '',
   });
   rows.push({
