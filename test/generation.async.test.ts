@@ -13,8 +13,10 @@ import { startTestServer, type TestServer } from './support/server';
 let server: TestServer;
 const metrics = createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined });
 beforeAll(async () => {
-  // A long poll of 15 s: the job's first chunk (5,000 messages rendered as XML too) reaches the waiting collector within it even on a busy machine.
-  server = await startTestServer({ JOBS: 'on', GENERATE_SYNC_MAX: '1000', LONG_POLL_TIMEOUT_MS: '15000', STREAM_IDLE_TIMEOUT_S: '30' });
+  // A long poll of 25 s: the job's first chunk (5,000 messages rendered as XML too) reaches the waiting collector within it
+  // even on a busy machine (once, with the whole suite running on 2 cores, none had arrived after 15 s). The stream's idle
+  // timeout is longer than the long poll, so expiry never ends the stream under a collector still waiting.
+  server = await startTestServer({ JOBS: 'on', GENERATE_SYNC_MAX: '1000', LONG_POLL_TIMEOUT_MS: '25000', STREAM_IDLE_TIMEOUT_S: '60' });
 });
 afterAll(() => server.stop());
 
