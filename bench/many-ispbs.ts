@@ -129,7 +129,7 @@ interface Monitors {
 
 /** Once a second during a window: API RSS, connections, backlog (keeps the maxima); every 100 ms the backends' waits. */
 function watch(m: Monitors, ispbs: string[]) {
-  const activity = sampleDbActivity(m.admin, MONITOR_NAME);
+  const activity = sampleDbActivity(m.admin);
   let rssMax = 0;
   let connMax = { total: 0, byApplication: {} as Record<string, number> };
   let pendingMax = 0;

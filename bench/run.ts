@@ -47,7 +47,7 @@ import { measureRetention } from './retention.js';
 import { measureSoak } from './soak.js';
 import { measureGzipCost } from './gzip-cost.js';
 import { measureInboundRate } from './inbound-rate.js';
-import { startTimeSplit } from './time-split.js';
+import { withTimeSplit } from './time-split.js';
 
 /** One fresh ISPB per step, so no step sees another's messages or streams. */
 const ISPB = {
@@ -134,9 +134,10 @@ async function main(): Promise<number> {
       await seed(http, ispb, count);
       await settle(auditDb);
       const vacuumsBefore = await maintenanceRuns(auditDb);
-      const split = await startTimeSplit(harness.adminUrl, harness.apiUrl);
-      const drain = await measureDrain(http, ispb, count, collectors, multipart, face);
-      drain.timeSplit = await split.finish();
+      const { result: drain, split } = await withTimeSplit(harness.adminUrl, harness.apiUrl, () =>
+        measureDrain(http, ispb, count, collectors, multipart, face),
+      );
+      drain.timeSplit = split;
       drain.autovacuumRuns = (await maintenanceRuns(auditDb)) - vacuumsBefore;
       drain.audit = await auditIspb(auditDb, ispb);
       drain.ok &&= drain.audit.acked === count && drain.audit.pending === 0 && drain.audit.inFlight === 0;

@@ -30,13 +30,13 @@ function topShares(tally: Map<string, number>, total: number, n: number): Record
   return Object.fromEntries(top.map(([name, count]) => [name, round((count / total) * 100)]));
 }
 
-/** Samples the backends' waits until stopped; `monitorName` is the application_name the sampler's own sessions use (left out). */
-export function sampleDbActivity(admin: pg.Client, monitorName: string): { stop(): Promise<DbActivity> } {
+/** Samples the backends' waits until stopped, leaving out the bench's monitoring sessions (MONITOR_NAME). */
+export function sampleDbActivity(admin: pg.Client): { stop(): Promise<DbActivity> } {
   const waits = new Map<string, number>();
   let samples = 0;
   let busy = 0;
   const sampling = repeatEvery(WAIT_SAMPLE_MS, async () => {
-    const now = await activeWaits(admin, monitorName);
+    const now = await activeWaits(admin, MONITOR_NAME);
     samples += 1;
     busy += now.length;
     for (const wait of now) waits.set(wait, (waits.get(wait) ?? 0) + 1);
@@ -128,21 +128,28 @@ export interface TimeSplit {
   database: DbActivity;
 }
 
-/** Both readings over one timed section, on a monitoring session of its own (`adminUrl`: any database of the server). */
-export async function startTimeSplit(adminUrl: string, apiUrl: string): Promise<{ finish(): Promise<TimeSplit> }> {
+/**
+ * Runs `work` (one timed section) with both readings around it, on a
+ * monitoring session of its own (`adminUrl`: any database of the server); the
+ * sampler stops and the session closes whether or not `work` succeeds.
+ */
+export async function withTimeSplit<T>(adminUrl: string, apiUrl: string, work: () => Promise<T>): Promise<{ result: T; split: TimeSplit }> {
   const admin = new pg.Client({ connectionString: adminUrl, application_name: MONITOR_NAME });
   await admin.connect();
-  const claims = await watchClaims(apiUrl);
-  const activity = sampleDbActivity(admin, MONITOR_NAME);
-  return {
-    async finish() {
-      try {
-        return { database: await activity.stop(), claims: await claims.finish() };
-      } finally {
-        await admin.end();
-      }
-    },
-  };
+  try {
+    const claims = await watchClaims(apiUrl);
+    const activity = sampleDbActivity(admin);
+    let result: T;
+    let database: DbActivity;
+    try {
+      result = await work();
+    } finally {
+      database = await activity.stop();
+    }
+    return { result, split: { database, claims: await claims.finish() } };
+  } finally {
+    await admin.end();
+  }
 }
 
 /** One line for the report: the claim's share of a request, and the database's waits. */
