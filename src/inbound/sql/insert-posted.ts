@@ -20,22 +20,24 @@ export interface PostedRow {
   transfer: { valor: number; payerId: number; receiverId: number; campoLivre: string; txId: string; paidAt: string; json: string } | null;
 }
 
+const INSERT_POSTED_SQL = `WITH inserted AS (
+   INSERT INTO messages (kind, receiver_ispb, sender_ispb, biz_msg_idr, end_to_end_id, xml,
+                         valor, payer_id, receiver_id, campo_livre, tx_id, paid_at, json)
+   SELECT k, r, s, b, e, x, v, p, c, coalesce(l, ''), t, a, j
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                 $7::numeric[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
+          AS u (k, r, s, b, e, x, v, p, c, l, t, a, j)
+   ON CONFLICT DO NOTHING
+   RETURNING biz_msg_idr, resource_id, receiver_ispb
+ ), woken AS (
+   SELECT pg_notify('${MESSAGES_CHANNEL}', ispb) FROM (SELECT DISTINCT receiver_ispb AS ispb FROM inserted) r
+ )
+ SELECT biz_msg_idr, resource_id, (SELECT count(*) FROM woken) AS woken FROM inserted`;
+
 export async function insertPosted(db: Queryable, rows: readonly PostedRow[]): Promise<Map<string, string>> {
   const of = <T>(pick: (row: PostedRow) => T) => rows.map(pick);
   const { rows: inserted } = await db.query<{ biz_msg_idr: string; resource_id: string }>(
-    `WITH inserted AS (
-       INSERT INTO messages (kind, receiver_ispb, sender_ispb, biz_msg_idr, end_to_end_id, xml,
-                             valor, payer_id, receiver_id, campo_livre, tx_id, paid_at, json)
-       SELECT k, r, s, b, e, x, v, p, c, coalesce(l, ''), t, a, j
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                     $7::numeric[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
-              AS u (k, r, s, b, e, x, v, p, c, l, t, a, j)
-       ON CONFLICT DO NOTHING
-       RETURNING biz_msg_idr, resource_id, receiver_ispb
-     ), woken AS (
-       SELECT pg_notify('${MESSAGES_CHANNEL}', ispb) FROM (SELECT DISTINCT receiver_ispb AS ispb FROM inserted) r
-     )
-     SELECT biz_msg_idr, resource_id, (SELECT count(*) FROM woken) AS woken FROM inserted`,
+    { name: 'pix-insert-posted', text: INSERT_POSTED_SQL },
     [
       of((row) => row.kind),
       of((row) => row.receiverIspb),
@@ -58,7 +60,7 @@ export async function insertPosted(db: Queryable, rows: readonly PostedRow[]): P
 /** PI-ResourceIds of messages already stored under these BizMsgIdrs (a sender's retry). */
 export async function findPosted(db: Queryable, bizMsgIdrs: readonly string[]): Promise<Map<string, string>> {
   const { rows } = await db.query<{ biz_msg_idr: string; resource_id: string }>(
-    'SELECT biz_msg_idr, resource_id FROM messages WHERE biz_msg_idr = ANY ($1::text[])',
+    { name: 'pix-find-posted', text: 'SELECT biz_msg_idr, resource_id FROM messages WHERE biz_msg_idr = ANY ($1::text[])' },
     [bizMsgIdrs],
   );
   return new Map(rows.map((row) => [row.biz_msg_idr, row.resource_id]));

@@ -29,11 +29,14 @@ export async function upsertParties(db: Queryable, parties: readonly Party[]): P
   const column = <K extends keyof Party>(key: K) => parties.map((party) => party[key]);
   const values = [column('nome'), column('cpfCnpj'), column('ispb'), column('agencia'), column('contaTransacional'), column('tipoConta')];
   await db.query(
-    `INSERT INTO clients (nome, cpf_cnpj, ispb, agencia, conta_transacional, tipo_conta)
+    {
+      name: 'pix-add-parties',
+      text: `INSERT INTO clients (nome, cpf_cnpj, ispb, agencia, conta_transacional, tipo_conta)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
      ON CONFLICT ON CONSTRAINT clients_account_unique DO NOTHING`,
+    },
     values,
   );
-  const { rows } = await db.query<{ id: number }>(PARTY_IDS_SQL, values);
+  const { rows } = await db.query<{ id: number }>({ name: 'pix-party-ids', text: PARTY_IDS_SQL }, values);
   return rows.map((row) => row.id);
 }

@@ -30,10 +30,9 @@ export interface IcomPart {
 export type Payload = { face: 'challenge'; bodies: string } | { face: 'icom'; parts: IcomPart[] };
 
 /**
- * The payload part of a statement over `source` (rows with the message
- * columns, aliased m; `where` narrows them to one batch, e.g. one pull of a
- * group), for one face: `columns` for its select list, `join` to follow its
- * FROM, `orderKey` for its ORDER BY:
+ * The payload part of a statement over `source` (one batch's rows with the
+ * message columns, aliased m), for one face: `columns` for its select list,
+ * `join` to follow its FROM, `orderKey` for its ORDER BY:
  *   challenge  one column, bodies: the JSON texts joined in delivery order
  *   icom       a lateral join adding part_id, part_resource_id, part_xml,
  *              part_json: one row per message in delivery order (LEFT JOIN: an
@@ -57,16 +56,20 @@ export interface PayloadSql {
   orderKey: string;
 }
 
-export function payloadSql(face: StreamFace, source: string, where = ''): PayloadSql {
+/** The challenge face's payload of rows `m`, as an aggregate: their JSON texts joined in delivery order. */
+export const CHALLENGE_BODIES = `string_agg(${STORED_OR_BUILT_JSON}, ',' ORDER BY m.seq)`;
+
+/** The ICOM face's payload columns of one row `m` (one result row per message). */
+export const ICOM_PART_COLUMNS = `m.id AS part_id, m.resource_id AS part_resource_id, m.xml AS part_xml,
+                CASE WHEN m.xml IS NULL THEN ${STORED_OR_BUILT_JSON} END AS part_json, m.seq AS part_seq`;
+
+export function payloadSql(face: StreamFace, source: string): PayloadSql {
   if (face === 'challenge') {
-    return { columns: `(SELECT string_agg(${STORED_OR_BUILT_JSON}, ',' ORDER BY m.seq) FROM ${source} m${where}) AS bodies`, join: '', orderKey: '' };
+    return { columns: `(SELECT ${CHALLENGE_BODIES} FROM ${source} m) AS bodies`, join: '', orderKey: '' };
   }
   return {
     columns: 'parts.*',
-    join: `LEFT JOIN LATERAL (
-         SELECT m.id AS part_id, m.resource_id AS part_resource_id, m.xml AS part_xml,
-                CASE WHEN m.xml IS NULL THEN ${STORED_OR_BUILT_JSON} END AS part_json, m.seq AS part_seq
-           FROM ${source} m${where}) parts ON true`,
+    join: `LEFT JOIN LATERAL (SELECT ${ICOM_PART_COLUMNS} FROM ${source} m) parts ON true`,
     orderKey: 'parts.part_seq',
   };
 }

@@ -36,7 +36,7 @@ import { retryOnDeadlock } from '../../db/deadlock.js';
 import type { StreamFace } from '../../db/models/stream.js';
 import { NO_FLOOR } from '../claim-floors.js';
 import { judgeIteration } from '../verdict.js';
-import { type Payload, type PayloadRow, parsePayload, payloadSql } from './payload.js';
+import { CHALLENGE_BODIES, ICOM_PART_COLUMNS, type Payload, type PayloadRow, parsePayload } from './payload.js';
 
 export interface PullRequest {
   iterationId: string;
@@ -81,7 +81,6 @@ export const CLAIMABLE_BY: Record<StreamFace, string> = { challenge: ' AND trans
  * numbers the pulls.
  */
 function pullSql(face: StreamFace): string {
-  const payload = payloadSql(face, 'delivered', ' WHERE m.ord = r.ord');
   return `
 WITH req AS (
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::bool[], $6::bigint[]) WITH ORDINALITY
@@ -101,45 +100,49 @@ WITH req AS (
     FROM it JOIN req r ON r.ord = it.ord
    WHERE it.ispb = r.ispb AND it.face = $7 AND it.status = 'open' AND it.next_id IS NULL
 ), demand AS (
-  SELECT ispb, sum(lim) AS wanted, min(floor) AS floor FROM go GROUP BY ispb
+  -- Per ISPB, its pulls' first slots in order, and what each claimed row must carry of its pull.
+  SELECT ispb, sum(lim) AS wanted, min(floor) AS floor, array_agg(first_slot ORDER BY ord) AS starts,
+         array_agg(ord ORDER BY ord) AS ords, array_agg(new_id ORDER BY ord) AS new_ids, array_agg(stream_id ORDER BY ord) AS stream_ids
+    FROM go GROUP BY ispb
 ), claimed AS (
-  SELECT d.ispb, c.message_id, c.seq, row_number() OVER (PARTITION BY d.ispb ORDER BY c.seq) - 1 AS slot
+  -- Each row's pull found by binary search of its slot among the first slots (width_bucket): see below.
+  SELECT d.ispb, d.wanted, c.row_at, c.message_id, c.seq, d.ords[b.k] AS ord, d.new_ids[b.k] AS new_id, d.stream_ids[b.k] AS stream_id
     FROM demand d
    CROSS JOIN LATERAL (
-         SELECT message_id, seq FROM deliveries
-          WHERE receiver_ispb = d.ispb AND seq >= d.floor AND iteration_id IS NULL${CLAIMABLE_BY[face]}
-          ORDER BY receiver_ispb, seq
-          LIMIT d.wanted
-            FOR UPDATE SKIP LOCKED) c
+         SELECT l.row_at, l.message_id, l.seq, row_number() OVER (ORDER BY l.seq) - 1 AS slot
+           FROM (SELECT ctid AS row_at, message_id, seq FROM deliveries
+                  WHERE receiver_ispb = d.ispb AND seq >= d.floor AND iteration_id IS NULL${CLAIMABLE_BY[face]}
+                  ORDER BY receiver_ispb, seq
+                  LIMIT d.wanted
+                    FOR UPDATE SKIP LOCKED) l) c
+   CROSS JOIN LATERAL width_bucket(c.slot, d.starts) AS b (k)
 ), marked AS (
-  UPDATE deliveries q SET iteration_id = g.new_id, delivery_count = q.delivery_count + 1
-    FROM claimed c JOIN go g ON g.ispb = c.ispb AND c.slot >= g.first_slot AND c.slot < g.first_slot + g.lim
-   WHERE q.message_id = c.message_id AND q.message_id = ANY (ARRAY(SELECT message_id FROM claimed))
-  RETURNING g.ord, q.message_id, q.delivery_count
+  UPDATE deliveries q SET iteration_id = c.new_id, delivery_count = q.delivery_count + 1
+    FROM claimed c WHERE q.ctid = c.row_at AND q.message_id = c.message_id
+  RETURNING c.ord, c.new_id, c.stream_id, q.message_id, q.delivery_count
 ), delivered AS (
   -- Named columns, not m.*: the XML is read (detoasted) only by the ICOM face's text, for its parts below.
-  SELECT k.ord, k.delivery_count, m.id, m.seq, m.resource_id,${face === 'icom' ? ' m.xml,' : ''} m.json, m.end_to_end_id, m.valor, m.payer_id,
+  SELECT k.ord, k.new_id, k.stream_id, k.delivery_count, m.id, m.seq, m.resource_id,${face === 'icom' ? ' m.xml,' : ''} m.json, m.end_to_end_id, m.valor, m.payer_id,
          m.receiver_id, m.campo_livre, m.tx_id, m.paid_at
-    FROM marked k JOIN messages m ON m.id = k.message_id
-   WHERE m.id = ANY (ARRAY(SELECT message_id FROM marked))
+    FROM marked k CROSS JOIN LATERAL (SELECT * FROM messages m WHERE m.id = k.message_id LIMIT 1) m
 ), ends AS (
   -- Where each ISPB's next claim may start (../claim-floors.ts): its first row taken, or NULL when it ran short.
-  SELECT d.ispb, CASE WHEN count(c.seq) = d.wanted THEN min(c.seq)::text END AS next_floor
-    FROM demand d LEFT JOIN claimed c ON c.ispb = d.ispb GROUP BY d.ispb, d.wanted
+  SELECT ispb, CASE WHEN count(*) = min(wanted) THEN min(seq)::text END AS next_floor FROM claimed GROUP BY ispb
 ), per_pull AS (
-  SELECT m.ord, count(*)::int AS count, count(*) FILTER (WHERE m.delivery_count > 1)::int AS redelivered,
-         array_agg(m.id ORDER BY m.seq) AS ids
-    FROM delivered m GROUP BY m.ord
+  SELECT m.ord, m.new_id, m.stream_id, count(*)::int AS count, count(*) FILTER (WHERE m.delivery_count > 1)::int AS redelivered,
+         array_agg(m.id ORDER BY m.seq) AS ids${face === 'challenge' ? `, ${CHALLENGE_BODIES} AS bodies` : ''}
+    FROM delivered m GROUP BY m.ord, m.new_id, m.stream_id
 ), next_iteration AS (
-  -- clock_timestamp, not now(): the moment of the claim, after whatever released these rows committed.
+  -- A pull answers when it claimed rows, or when it is final (empty). clock_timestamp, not now(): the
+  -- moment of the claim, after whatever released these rows committed.
   INSERT INTO iterations (id, stream_id, message_ids, created_at)
-  SELECT g.new_id, g.stream_id, coalesce(p.ids, '{}'), clock_timestamp()
-    FROM go g LEFT JOIN per_pull p ON p.ord = g.ord
-   WHERE g.final OR p.ord IS NOT NULL
-  RETURNING id
+  SELECT new_id, stream_id, ids, clock_timestamp() FROM per_pull
+   UNION ALL
+  SELECT new_id, stream_id, '{}', clock_timestamp() FROM go WHERE final AND ord NOT IN (SELECT ord FROM per_pull)
 ), previous AS (
-  UPDATE iterations i SET acked_at = coalesce(i.acked_at, now()), next_id = n.id
-    FROM go g LEFT JOIN next_iteration n ON n.id = g.new_id
+  UPDATE iterations i SET acked_at = coalesce(i.acked_at, now()),
+         next_id = CASE WHEN g.final OR g.ord IN (SELECT ord FROM per_pull) THEN g.new_id END
+    FROM go g
    WHERE i.id = g.id AND i.id = ANY ($1::uuid[])
 ), touched AS (
   -- acked_messages: the dashboard's count (migrations/…-create-dashboard-counters.js), on a row this pull already writes.
@@ -149,13 +152,18 @@ WITH req AS (
 )
 SELECT r.ord, it.ispb, it.status, it.face, it.stream_id, it.next_id,
        e.next_floor,
-       EXISTS (SELECT 1 FROM next_iteration n WHERE n.id = r.next_id) AS answered,
-       (SELECT cardinality(g.message_ids) FROM go g WHERE g.ord = r.ord AND g.acked_at IS NULL) AS acked,
+       CASE WHEN it.acked_at IS NULL THEN cardinality(it.message_ids) END AS acked,
        coalesce(p.count, 0) AS count, coalesce(p.redelivered, 0) AS redelivered,
-       ${payload.columns}
-  FROM req r LEFT JOIN it ON it.ord = r.ord LEFT JOIN per_pull p ON p.ord = r.ord LEFT JOIN ends e ON e.ispb = it.ispb
-  ${payload.join}
- ORDER BY r.ord${payload.orderKey ? `, ${payload.orderKey}` : ''}`;
+       ${face === 'challenge' ? 'p.bodies' : 'NULL::bigint AS part_id, NULL::text AS part_resource_id, NULL::text AS part_xml, NULL::text AS part_json, NULL::bigint AS part_seq'}
+  FROM req r LEFT JOIN it ON it.ord = r.ord LEFT JOIN per_pull p ON p.ord = r.ord LEFT JOIN ends e ON e.ispb = it.ispb${
+    face === 'challenge'
+      ? '\n ORDER BY r.ord'
+      : `
+ UNION ALL
+SELECT m.ord, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${ICOM_PART_COLUMNS}
+  FROM delivered m
+ ORDER BY ord, part_seq NULLS FIRST`
+  }`;
 }
 const PULL_SQL: Record<StreamFace, { name: string; text: string }> = {
   challenge: { name: 'pix-pull-batch-challenge', text: pullSql('challenge') },
@@ -170,8 +178,7 @@ interface PullRow extends PayloadRow {
   stream_id: number | null;
   next_id: string | null;
   next_floor: string | null;
-  answered: boolean;
-  /** Messages this pull acknowledged; null when there was nothing to acknowledge. */
+  /** Messages this pull acknowledged (when it was the stream's current pull); null when there was nothing to acknowledge. */
   acked: number | null;
   count: number;
   redelivered: number;
@@ -234,7 +241,8 @@ function judgePull(pull: PullRequest, rows: PullRow[]): PullResult {
     case 'current':
       break;
   }
-  if (!row.answered) return { kind: 'nothing-yet', acked: row.acked ?? 0 };
+  // A current pull answers when it claimed rows or is final: the statement then inserted its next iteration.
+  if (row.count === 0 && !pull.final) return { kind: 'nothing-yet', acked: row.acked ?? 0 };
   return {
     kind: 'delivered',
     streamId: row.stream_id!,
