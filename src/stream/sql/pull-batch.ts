@@ -118,7 +118,7 @@ WITH req AS (
    CROSS JOIN LATERAL width_bucket(c.slot, d.starts) AS b (k)
 ), marked AS (
   UPDATE deliveries q SET iteration_id = c.new_id, delivery_count = q.delivery_count + 1
-    FROM claimed c WHERE q.ctid = c.row_at AND q.message_id = c.message_id
+    FROM claimed c WHERE q.ctid = c.row_at
   RETURNING c.ord, c.new_id, c.stream_id, q.message_id, q.delivery_count
 ), delivered AS (
   -- Named columns, not m.*: the XML is read (detoasted) only by the ICOM face's text, for its parts below.
