@@ -31,12 +31,15 @@ import type { LongPoll } from './stream/long-poll.js';
 import type { ClaimFloors } from './stream/claim-floors.js';
 import { DashboardReader } from './stream/dashboard.js';
 import { StreamService, type StreamSettings } from './stream/service.js';
+import type { Wakes } from './stream/wakes.js';
 
 export interface AppDeps {
   db: Database;
   longPoll: LongPoll;
   /** Where claims start reading each ISPB's pending index (stream/claim-floors.ts); whoever relays notifications drops them. */
   claimFloors?: ClaimFloors;
+  /** Wakes collectors of ISPBs that received posted messages, here and in the other API processes. */
+  wakes: Wakes;
   generationQueue: GenerationQueue;
   models: Models;
   metrics: Metrics;
@@ -50,7 +53,7 @@ export function problemFormatFor(path: string): ProblemRenderer {
   return path === '/api/v1' || path.startsWith('/api/v1/') ? renderProblemXmlAnswer : renderProblemJson;
 }
 
-export function createApp({ db, longPoll, claimFloors, generationQueue, models, metrics, logger, settings }: AppDeps): express.Express {
+export function createApp({ db, longPoll, claimFloors, wakes, generationQueue, models, metrics, logger, settings }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -100,7 +103,7 @@ export function createApp({ db, longPoll, claimFloors, generationQueue, models, 
   // Before the ICOM routes: a refused request does none of their work. Off (either ICOM_BUCKET_* 0): not mounted at all.
   if (settings.icomBucket) app.use(icomTrafficLimit(new TrafficLimiter(db, settings.icomBucket, metrics)));
   app.use(icomStreamRoutes(streams));
-  app.use(icomInboundRoutes(new InboundService(db)));
+  app.use(icomInboundRoutes(new InboundService(db, wakes)));
   app.use(dashboardRoutes(new DashboardReader(db), settings.maxCollectorsPerIspb));
 
   app.use((req) => {

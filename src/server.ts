@@ -4,6 +4,7 @@
  * stop accepting -> answer waiting long polls (204 + Pull-Next) -> finish
  * in-flight requests -> jobs -> LISTEN -> pool -> embedded PostgreSQL.
  */
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApp, problemFormatFor } from './app.js';
 import type { Config } from './config.js';
@@ -18,11 +19,12 @@ import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
 import { createEdgeServer } from './http/edge.js';
 import { problem } from './http/problem.js';
-import { MESSAGES_CHANNEL } from './stream/channel.js';
+import { MESSAGES_CHANNEL, readNotification } from './stream/channel.js';
 import { LongPoll } from './stream/long-poll.js';
 import { ClaimFloors } from './stream/claim-floors.js';
 import { countAllOpenStreams } from './stream/sql/collector-slots.js';
 import { readPendingTotal } from './stream/sql/dashboard-counts.js';
+import { Wakes } from './stream/wakes.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -73,14 +75,20 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     ping: () => db.query('SELECT 1'),
   });
   metrics.collectorLimit.set(config.maxCollectorsPerIspb);
+  // New or released messages may sit below a claim floor: the next claim reads from the first entry.
+  const wakeHere = (ispb: string) => {
+    claimFloors.drop(ispb);
+    longPoll.notify(ispb);
+  };
+  const wakes = new Wakes(db, wakeHere, randomUUID(), logger);
   const listener = startListener({
     connectionString: databaseUrl,
     channel: MESSAGES_CHANNEL,
     logger,
-    // New or released messages may sit below a claim floor: the next claim reads from the first entry.
-    onNotify: (ispb) => {
-      claimFloors.drop(ispb);
-      longPoll.notify(ispb);
+    onNotify: (payload) => {
+      const { ispb, from } = readNotification(payload);
+      // This process woke its own waiters before it notified the others.
+      if (from !== wakes.tag) wakeHere(ispb);
     },
     onConnect: () => {
       claimFloors.dropAll();
@@ -102,7 +110,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
   });
   started.push(() => jobs.stop());
 
-  const app = createApp({ db, longPoll, claimFloors, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
+  const app = createApp({ db, longPoll, claimFloors, wakes, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
   const { server, drain } = createEdgeServer(app, config.http, (status, detail, path) => problemFormatFor(path)(problem(status, detail), path), {
     tls: config.tls,
     // Scanners and clients without a valid certificate fail here by design: worth a debug line, never an error.

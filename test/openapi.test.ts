@@ -10,6 +10,7 @@ import { createApp } from '../src/app';
 import { Database } from '../src/db/database';
 import { createMetrics } from '../src/lib/metrics';
 import { LongPoll } from '../src/stream/long-poll';
+import { Wakes } from '../src/stream/wakes';
 import { get } from './support/collector';
 import { randomIspb } from './support/factories';
 import { checkAgainstDocument } from './support/openapi';
@@ -45,6 +46,7 @@ it('describes every registered route, and nothing else', async () => {
     db,
     models: server.models,
     longPoll: new LongPoll(),
+    wakes: new Wakes(db, () => undefined, 'openapi-test', pino({ level: 'silent' })),
     metrics: createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined }),
     generationQueue: { enqueue: async () => undefined },
     logger: pino({ level: 'silent' }),

@@ -19,6 +19,7 @@ import { Iso20022ReadError } from '../iso20022/read.js';
 import { readInbound, type InboundMessage } from '../iso20022/inbound.js';
 import { renderAdmi002 } from '../iso20022/admi002.js';
 import { renderMessageJson, SPI_ISPB } from '../iso20022/message.js';
+import type { Wakes } from '../stream/wakes.js';
 import { RejectedMessage } from './errors.js';
 import { findTransfers } from './sql/find-transfers.js';
 import { findPosted, insertPosted, type PostedRow } from './sql/insert-posted.js';
@@ -49,7 +50,10 @@ function checkEnvelope(message: InboundMessage, sender: string, part: number | n
 }
 
 export class InboundService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly wakes: Wakes,
+  ) {}
 
   /** Stores the posted documents (all or none); returns their PI-ResourceIds in order. */
   async accept(sender: string, documents: readonly string[]): Promise<string[]> {
@@ -57,10 +61,12 @@ export class InboundService {
     try {
       const messages = documents.map((xml, index) => read(xml, part(index)));
       messages.forEach((message, index) => checkEnvelope(message, sender, part(index)));
-      return await this.db.transaction(async (client) => {
+      const stored = await this.db.transaction(async (client) => {
         const rows = await this.route(client, sender, messages, documents, part);
         return this.store(client, rows, part);
       });
+      this.wakes.wake(stored.receivers);
+      return stored.ids;
     } catch (err) {
       if (err instanceof RejectedMessage) await this.sendRejection(sender, err);
       throw err;
@@ -96,19 +102,23 @@ export class InboundService {
     });
   }
 
-  /** Inserts new messages; a retried BizMsgIdr answers its stored id; an EndToEndId taken by another message rejects the request. */
-  private async store(db: Queryable, rows: PostedRow[], part: (i: number) => number | null): Promise<string[]> {
+  /**
+   * Inserts new messages; a retried BizMsgIdr answers its stored id; an EndToEndId taken by another message rejects the request.
+   * Returns the PI-ResourceIds in order, and the receivers of the messages inserted (to wake once committed).
+   */
+  private async store(db: Queryable, rows: PostedRow[], part: (i: number) => number | null): Promise<{ ids: string[]; receivers: Set<string> }> {
     const unique = [...new Map(rows.map((row) => [row.bizMsgIdr, row])).values()];
     const inserted = await insertPosted(db, unique);
     const missing = unique.filter((row) => !inserted.has(row.bizMsgIdr)).map((row) => row.bizMsgIdr);
     const retried = missing.length > 0 ? await findPosted(db, missing) : new Map<string, string>();
-    return rows.map((row, index) => {
-      const id = inserted.get(row.bizMsgIdr) ?? retried.get(row.bizMsgIdr);
+    const ids = rows.map((row, index) => {
+      const id = inserted.get(row.bizMsgIdr)?.resourceId ?? retried.get(row.bizMsgIdr);
       if (id === undefined) {
         throw new RejectedMessage(part(index), 'Envelope/Document/FIToFICstmrCdtTrf/CdtTrfTxInf/PmtId/EndToEndId', `${row.endToEndId} was already used by another credit transfer`, false, row.bizMsgIdr);
       }
       return id;
     });
+    return { ids, receivers: new Set([...inserted.values()].map((row) => row.receiverIspb)) };
   }
 
   /** The SPI's answer to a message it would not take: an admi.002 in the sender's stream. */

@@ -1,13 +1,12 @@
 /**
- * Stores posted messages in one statement, each in its receiver's queue, and
- * wakes the receivers (NOTIFY, delivered at commit). A BizMsgIdr already
+ * Stores posted messages in one statement, each in its receiver's queue; the
+ * caller wakes the receivers once committed (../../stream/wakes.ts). A BizMsgIdr already
  * stored is skipped (ON CONFLICT DO NOTHING: under concurrency the second
  * insert waits for the first to commit, then skips), and so is a credit
  * transfer whose EndToEndId is taken; the caller tells the two apart.
- * Returns the PI-ResourceId of each message inserted, by BizMsgIdr.
+ * Returns the PI-ResourceId and receiver of each message inserted, by BizMsgIdr.
  */
 import type { Queryable } from '../../db/database.js';
-import { MESSAGES_CHANNEL } from '../../stream/channel.js';
 
 export interface PostedRow {
   kind: 'pacs.008' | 'pacs.002' | 'pacs.004';
@@ -20,23 +19,23 @@ export interface PostedRow {
   transfer: { valor: number; payerId: number; receiverId: number; campoLivre: string; txId: string; paidAt: string; json: string } | null;
 }
 
-const INSERT_POSTED_SQL = `WITH inserted AS (
-   INSERT INTO messages (kind, receiver_ispb, sender_ispb, biz_msg_idr, end_to_end_id, xml,
-                         valor, payer_id, receiver_id, campo_livre, tx_id, paid_at, json)
-   SELECT k, r, s, b, e, x, v, p, c, coalesce(l, ''), t, a, j
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                 $7::numeric[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
-          AS u (k, r, s, b, e, x, v, p, c, l, t, a, j)
-   ON CONFLICT DO NOTHING
-   RETURNING biz_msg_idr, resource_id, receiver_ispb
- ), woken AS (
-   SELECT pg_notify('${MESSAGES_CHANNEL}', ispb) FROM (SELECT DISTINCT receiver_ispb AS ispb FROM inserted) r
- )
- SELECT biz_msg_idr, resource_id, (SELECT count(*) FROM woken) AS woken FROM inserted`;
+const INSERT_POSTED_SQL = `INSERT INTO messages (kind, receiver_ispb, sender_ispb, biz_msg_idr, end_to_end_id, xml,
+                      valor, payer_id, receiver_id, campo_livre, tx_id, paid_at, json)
+SELECT k, r, s, b, e, x, v, p, c, coalesce(l, ''), t, a, j
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+              $7::numeric[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
+       AS u (k, r, s, b, e, x, v, p, c, l, t, a, j)
+ON CONFLICT DO NOTHING
+RETURNING biz_msg_idr, resource_id, receiver_ispb`;
 
-export async function insertPosted(db: Queryable, rows: readonly PostedRow[]): Promise<Map<string, string>> {
+export interface Inserted {
+  resourceId: string;
+  receiverIspb: string;
+}
+
+export async function insertPosted(db: Queryable, rows: readonly PostedRow[]): Promise<Map<string, Inserted>> {
   const of = <T>(pick: (row: PostedRow) => T) => rows.map(pick);
-  const { rows: inserted } = await db.query<{ biz_msg_idr: string; resource_id: string }>(
+  const { rows: inserted } = await db.query<{ biz_msg_idr: string; resource_id: string; receiver_ispb: string }>(
     { name: 'pix-insert-posted', text: INSERT_POSTED_SQL },
     [
       of((row) => row.kind),
@@ -54,7 +53,7 @@ export async function insertPosted(db: Queryable, rows: readonly PostedRow[]): P
       of((row) => row.transfer?.json ?? null),
     ],
   );
-  return new Map(inserted.map((row) => [row.biz_msg_idr, row.resource_id]));
+  return new Map(inserted.map((row) => [row.biz_msg_idr, { resourceId: row.resource_id, receiverIspb: row.receiver_ispb }]));
 }
 
 /** PI-ResourceIds of messages already stored under these BizMsgIdrs (a sender's retry). */
