@@ -204,7 +204,7 @@ describe('tracing on (in-memory exporter, API in a child process)', () => {
     // db.system.name: the stable name of db.system, the only one instrumentation-pg 0.76 emits.
     const queries = trace.filter((span) => span.kind === CLIENT && span.attributes['db.system.name'] === 'postgresql' && descends(span, claim, trace));
     expect(queries.length).toBeGreaterThanOrEqual(1);
-    // The statement's text, cut at 2,048 characters (of about 4,700) but past the claim.
+    // The statement's text, cut at 2,048 characters (of about 5,300) but past the claim.
     expect(queries.some((span) => String(span.attributes['db.query.text']).includes('FOR UPDATE SKIP LOCKED'))).toBe(true);
     for (const span of queries) expect(String(span.attributes['db.query.text']).length).toBeLessThanOrEqual(2048);
     // A pull that finds messages does not wait.
