@@ -3,12 +3,12 @@
  * index, no row locks, so no transaction id and no commit to flush. A woken
  * collector looks before it claims (service.ts): a claim that finds nothing
  * still locks its iteration and stream, a transaction flushed to disk.
- * One text per face with the claim's own filter (pull-batch.ts CLAIMABLE_BY),
+ * One text per face with the claim's own filter (pull-batch-sql.ts CLAIMABLE_BY),
  * so each generic plan uses that face's partial index.
  */
 import type { Queryable } from '../../db/database.js';
 import type { StreamFace } from '../../db/models/stream.js';
-import { CLAIMABLE_BY } from './pull-batch.js';
+import { CLAIMABLE_BY } from './pull-batch-sql.js';
 
 // The first row in the index's own order, not EXISTS: the generic plan (the pool forces generic
 // plans) of an EXISTS guessed a Seq Scan would find a row at once, and for an ISPB whose rows sit
