@@ -98,16 +98,18 @@ WITH req AS (
   SELECT m.ord, m.new_id, m.stream_id, count(*)::int AS count, count(*) FILTER (WHERE m.delivery_count > 1)::int AS redelivered,
          array_agg(m.id ORDER BY m.seq) AS ids${face === 'challenge' ? `, ${CHALLENGE_BODIES} AS bodies` : ''}
     FROM delivered m GROUP BY m.ord, m.new_id, m.stream_id
-), next_iteration AS (
-  -- A pull answers when it claimed rows, or when it is final (empty). clock_timestamp, not now(): the
-  -- moment of the claim, after whatever released these rows committed.
-  INSERT INTO iterations (id, stream_id, message_ids, created_at)
-  SELECT new_id, stream_id, ids, clock_timestamp() FROM per_pull
+), answers AS (
+  -- The pulls that answer: those that claimed rows, and the final ones (empty).
+  SELECT ord, new_id, stream_id, ids FROM per_pull
    UNION ALL
-  SELECT new_id, stream_id, '{}', clock_timestamp() FROM go WHERE final AND ord NOT IN (SELECT ord FROM per_pull)
+  SELECT ord, new_id, stream_id, '{}' FROM go WHERE final AND ord NOT IN (SELECT ord FROM per_pull)
+), next_iteration AS (
+  -- clock_timestamp, not now(): the moment of the claim, after whatever released these rows committed.
+  INSERT INTO iterations (id, stream_id, message_ids, created_at)
+  SELECT new_id, stream_id, ids, clock_timestamp() FROM answers
 ), previous AS (
   UPDATE iterations i SET acked_at = coalesce(i.acked_at, now()),
-         next_id = CASE WHEN g.final OR g.ord IN (SELECT ord FROM per_pull) THEN g.new_id END
+         next_id = CASE WHEN g.ord IN (SELECT ord FROM answers) THEN g.new_id END
     FROM go g
    WHERE i.id = g.id AND i.id = ANY ($1::uuid[])
 ), touched AS (
@@ -117,7 +119,7 @@ WITH req AS (
     FROM go g WHERE s.id = g.stream_id AND s.id = ANY (ARRAY(SELECT stream_id FROM go))
 )
 SELECT r.ord, it.ispb, it.status, it.face, it.stream_id, it.next_id,
-       e.next_floor,
+       e.next_floor, r.ord IN (SELECT ord FROM answers) AS answered,
        CASE WHEN it.acked_at IS NULL THEN cardinality(it.message_ids) END AS acked,
        coalesce(p.count, 0) AS count, coalesce(p.redelivered, 0) AS redelivered,
        ${face === 'challenge' ? 'p.bodies' : 'NULL::bigint AS part_id, NULL::text AS part_resource_id, NULL::text AS part_xml, NULL::text AS part_json, NULL::bigint AS part_seq'}
@@ -126,7 +128,7 @@ SELECT r.ord, it.ispb, it.status, it.face, it.stream_id, it.next_id,
       ? '\n ORDER BY r.ord'
       : `
  UNION ALL
-SELECT m.ord, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${ICOM_PART_COLUMNS}
+SELECT m.ord, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${ICOM_PART_COLUMNS}
   FROM delivered m
  ORDER BY ord, part_seq NULLS FIRST`
   }`;

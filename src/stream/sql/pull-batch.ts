@@ -71,6 +71,8 @@ interface PullRow extends PayloadRow {
   stream_id: number | null;
   next_id: string | null;
   next_floor: string | null;
+  /** The statement inserted this pull's next iteration: it claimed rows, or it was final. */
+  answered: boolean;
   /** Messages this pull acknowledged (when it was the stream's current pull); null when there was nothing to acknowledge. */
   acked: number | null;
   count: number;
@@ -134,8 +136,7 @@ function judgePull(pull: PullRequest, rows: PullRow[]): PullResult {
     case 'current':
       break;
   }
-  // A current pull answers when it claimed rows or is final: the statement then inserted its next iteration.
-  if (row.count === 0 && !pull.final) return { kind: 'nothing-yet', acked: row.acked ?? 0 };
+  if (!row.answered) return { kind: 'nothing-yet', acked: row.acked ?? 0 };
   return {
     kind: 'delivered',
     streamId: row.stream_id!,
