@@ -96,7 +96,7 @@ export function createApp({ db, longPoll, claimFloors, wakes, generationQueue, m
     })
     .all(readOnly);
 
-  const generation = new GenerationService(db, models.GenerationJob, generationQueue, metrics, settings.generateSyncMax);
+  const generation = new GenerationService(db, wakes, models.GenerationJob, generationQueue, metrics, settings.generateSyncMax);
   app.use(utilRoutes(generation, models, settings.maxCollectorsPerIspb));
   const streams = new StreamService(db, longPoll, metrics, settings, claimFloors);
   app.use(streamRoutes(streams));

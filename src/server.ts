@@ -104,6 +104,7 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     db: jobsDb,
     logger,
     metrics,
+    waker: wakes,
     runWorkers: config.jobsEnabled,
     expiryCheckIntervalS: config.expiryCheckIntervalS,
     retention: config.retention,

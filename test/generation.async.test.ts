@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createMetrics } from '../src/lib/metrics';
 import { continueGenerationLater, runGenerationJob } from '../src/generation/service';
 import { get } from './support/collector';
-import { messageCounts, randomIspb } from './support/factories';
+import { messageCounts, noWaitersHere, randomIspb } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -72,7 +72,7 @@ it('a run cut short (shutdown) asks to continue, and the next run resumes from i
   const findJob = async () => (await GenerationJob.findByPk(jobId))!.toJSON();
   await GenerationJob.create({ id: jobId, ispb, total });
   const shutdown = new AbortController();
-  const firstRun = runGenerationJob(server.db, metrics, jobId, false, shutdown.signal);
+  const firstRun = runGenerationJob(server.db, noWaitersHere, metrics, jobId, false, shutdown.signal);
   // Stop once the first chunk has committed, as a shutdown would.
   while (!((await findJob()).created > 0)) await sleep(5);
   shutdown.abort();
@@ -87,7 +87,7 @@ it('a run cut short (shutdown) asks to continue, and the next run resumes from i
   expect(cut.created).toBeLessThan(total);
   expect((await messageCounts(server.db, ispb)).total).toBe(cut.created);
 
-  expect(await runGenerationJob(server.db, metrics, jobId, false, new AbortController().signal)).toBe('done');
+  expect(await runGenerationJob(server.db, noWaitersHere, metrics, jobId, false, new AbortController().signal)).toBe('done');
   expect(await findJob()).toMatchObject({ state: 'completed', created: total, attempts: 2 });
   expect((await messageCounts(server.db, ispb)).total).toBe(total);
 });

@@ -12,6 +12,7 @@ import type { Database } from '../db/database.js';
 import { translatingErrors } from '../db/errors.js';
 import type { GenerationJob } from '../db/models/generation-job.js';
 import type { Metrics } from '../lib/metrics.js';
+import type { Waker } from '../stream/wakes.js';
 import { generateMessages } from './generator.js';
 import * as jobs from './sql/jobs.js';
 
@@ -38,6 +39,7 @@ export interface GenerationJobState {
 export class GenerationService {
   constructor(
     private readonly db: Database,
+    private readonly waker: Waker,
     private readonly jobModel: typeof GenerationJob,
     private readonly queue: GenerationQueue,
     private readonly metrics: Metrics,
@@ -46,7 +48,7 @@ export class GenerationService {
 
   async request(ispb: string, count: number): Promise<GenerationResult> {
     if (count <= this.syncMax) {
-      const created = await generateMessages(this.db, ispb, count, { onCommitted: (n) => this.metrics.messagesGenerated.inc(n) });
+      const created = await generateMessages(this.db, this.waker, ispb, count, { onCommitted: (n) => this.metrics.messagesGenerated.inc(n) });
       return { kind: 'done', created };
     }
     const jobId = uuidv4();
@@ -81,6 +83,7 @@ export const GENERATION_SLICE_MS = 10_000;
  */
 export async function runGenerationJob(
   db: Database,
+  waker: Waker,
   metrics: Metrics,
   jobId: string,
   finalAttempt: boolean,
@@ -91,7 +94,7 @@ export async function runGenerationJob(
   const sliceEnds = Date.now() + GENERATION_SLICE_MS;
   try {
     const remaining = job.total - job.created;
-    const created = await generateMessages(db, job.ispb, remaining, {
+    const created = await generateMessages(db, waker, job.ispb, remaining, {
       onChunk: (client, inserted) => jobs.addGenerationProgress(client, jobId, inserted),
       onCommitted: (inserted) => metrics.messagesGenerated.inc(inserted),
       shouldStop: () => stop.aborted || Date.now() > sliceEnds,

@@ -8,6 +8,7 @@ import type { RetentionSettings } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import type { Waker } from '../stream/wakes.js';
 import type { GenerationQueue } from '../generation/service.js';
 import { registerRetention } from './drop-acknowledged.js';
 import { registerStreamExpiry } from './expire-idle-streams.js';
@@ -18,6 +19,8 @@ export interface JobsOptions {
   db: Database;
   logger: Logger;
   metrics: Metrics;
+  /** Wakes the receivers of generated messages. */
+  waker: Waker;
   runWorkers: boolean;
   expiryCheckIntervalS: number;
   retention: RetentionSettings;
@@ -48,7 +51,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
   if (runWorkers) {
     await registerStreamExpiry(boss, options);
     await registerRetention(boss, { ...options, signal: shutdown.signal });
-    await workGenerationQueue(boss, generationQueue, options.db, options.metrics, shutdown.signal);
+    await workGenerationQueue(boss, generationQueue, options.db, options.waker, options.metrics, shutdown.signal);
     logger.info('background jobs started');
   }
 

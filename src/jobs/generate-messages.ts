@@ -5,6 +5,7 @@
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Metrics } from '../lib/metrics.js';
+import type { Waker } from '../stream/wakes.js';
 import { createQueue } from './queue.js';
 import { continueGenerationLater, runGenerationJob, type GenerationQueue } from '../generation/service.js';
 
@@ -34,6 +35,7 @@ export async function workGenerationQueue(
   boss: PgBoss,
   queue: GenerationQueue,
   db: Database,
+  waker: Waker,
   metrics: Metrics,
   shutdown: AbortSignal,
 ): Promise<void> {
@@ -42,7 +44,7 @@ export async function workGenerationQueue(
     { pollingIntervalSeconds: 1, includeMetadata: true },
     async ([job]) => {
       const { jobId } = job.data;
-      const outcome = await runGenerationJob(db, metrics, jobId, job.retryCount >= RETRY_LIMIT, shutdown);
+      const outcome = await runGenerationJob(db, waker, metrics, jobId, job.retryCount >= RETRY_LIMIT, shutdown);
       // Queue the next run before this one completes: if we die in between, the job is still running here and expires.
       if (outcome === 'continue') await continueGenerationLater(db, queue, jobId);
     },

@@ -28,7 +28,12 @@ const NOTIFY_PEERS = {
            FROM unnest($1::text[]) AS ispb`,
 };
 
-export class Wakes {
+/** What stores messages needs: wake the receivers once the commit is done. */
+export interface Waker {
+  wake(ispbs: Iterable<string>): void;
+}
+
+export class Wakes implements Waker {
   private queued = new Set<string>();
   private sending = false;
 

@@ -1,6 +1,5 @@
 /** SQL of the generator: client pools and bulk message inserts (one statement per chunk). */
 import type { Queryable } from '../../db/database.js';
-import { MESSAGES_CHANNEL } from '../../stream/channel.js';
 
 export interface NewClient {
   nome: string;
@@ -77,9 +76,9 @@ const FULL_INSERT = { name: 'pix-generate-insert', text: insertSql(ROWS_PER_INSE
 
 /**
  * Inserts a chunk of messages for one receiving ISPB (in slices of
- * ROWS_PER_INSERT, inside the caller's transaction) and NOTIFYs it (delivered
- * at commit, so waiting collectors wake to committed rows).
- * A duplicate endToEndId is skipped; returns how many rows went in.
+ * ROWS_PER_INSERT, inside the caller's transaction; the caller wakes the
+ * receiver once it committed). A duplicate endToEndId is skipped; returns how
+ * many rows went in.
  */
 export async function insertMessages(db: Queryable, receiverIspb: string, messages: readonly NewMessage[]): Promise<number> {
   let rowCount = 0;
@@ -89,6 +88,5 @@ export async function insertMessages(db: Queryable, receiverIspb: string, messag
     const statement = slice.length === ROWS_PER_INSERT ? FULL_INSERT : { text: insertSql(slice.length) };
     rowCount += (await db.query({ ...statement, values })).rowCount ?? 0;
   }
-  if (rowCount) await db.query('SELECT pg_notify($1, $2)', [MESSAGES_CHANNEL, receiverIspb]);
   return rowCount;
 }
