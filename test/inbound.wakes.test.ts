@@ -1,5 +1,6 @@
 /**
- * A posted message wakes the collectors waiting for its receiver, on the API
+ * A posted message wakes the collectors waiting for its receiver, and a
+ * rejected one the sender's collectors waiting for its admi.002, on the API
  * process that stored it and on every other one (src/stream/wakes.ts: the
  * storing process wakes its own waiters directly, then NOTIFYs the others
  * after the commit). Long polls here last 20 s, so a collector left unwoken
@@ -43,6 +44,30 @@ describe.each([
     expect(reply.status).toBe(200);
     expect(reply.messages.map((message) => message.resourceId)).toEqual(posted.resourceIds);
     expect(Date.now() - postedAt).toBeLessThan(WOKEN_WITHIN_MS);
+    expect(Date.now() - started).toBeLessThan(LONG_POLL_MS);
+    await icomRequest(collectorUrl(), reply.pullNext!, {}, 'DELETE');
+  }, 30_000);
+});
+
+describe.each([
+  ['the process that rejected it', () => here.url],
+  ['another API process', () => other.url],
+])('a rejected post wakes the sender\'s collector waiting on %s', (_, collectorUrl) => {
+  it(`answers the waiting long poll with the admi.002 within ${WOKEN_WITHIN_MS} ms`, async () => {
+    const [payer, receiver] = [randomIspb(), randomIspb()];
+    const started = Date.now();
+    const waiting = icomRequest(collectorUrl(), `/api/v1/out/${payer}/stream/start`, { accept: 'multipart/mixed' });
+    await sleep(500);
+    const transfer = creditTransfer(payer, receiver);
+    const unreadable = transfer.xml.replace(/(<IntrBkSttlmAmt Ccy="BRL">\d+\.\d\d)/, '$15');
+    expect((await post(here.url, payer, [unreadable])).status).toBe(422);
+    const rejectedAt = Date.now();
+    const reply = await waiting;
+    expect(reply.status).toBe(200);
+    expect(reply.messages).toHaveLength(1);
+    expect(reply.messages[0].xml).toContain('admi.002');
+    expect(reply.messages[0].xml).toContain(transfer.bizMsgIdr);
+    expect(Date.now() - rejectedAt).toBeLessThan(WOKEN_WITHIN_MS);
     expect(Date.now() - started).toBeLessThan(LONG_POLL_MS);
     await icomRequest(collectorUrl(), reply.pullNext!, {}, 'DELETE');
   }, 30_000);

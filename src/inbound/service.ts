@@ -19,7 +19,7 @@ import { Iso20022ReadError } from '../iso20022/read.js';
 import { readInbound, type InboundMessage } from '../iso20022/inbound.js';
 import { renderAdmi002 } from '../iso20022/admi002.js';
 import { renderMessageJson, SPI_ISPB } from '../iso20022/message.js';
-import type { Wakes } from '../stream/wakes.js';
+import type { Waker } from '../stream/wakes.js';
 import { RejectedMessage } from './errors.js';
 import { findTransfers } from './sql/find-transfers.js';
 import { findPosted, insertPosted, type PostedRow } from './sql/insert-posted.js';
@@ -52,7 +52,7 @@ function checkEnvelope(message: InboundMessage, sender: string, part: number | n
 export class InboundService {
   constructor(
     private readonly db: Database,
-    private readonly wakes: Wakes,
+    private readonly wakes: Waker,
   ) {}
 
   /** Stores the posted documents (all or none); returns their PI-ResourceIds in order. */
@@ -129,5 +129,6 @@ export class InboundService {
       { bizMsgIdr: newBizMsgIdr(SPI_ISPB, at), from: SPI_ISPB, to: sender, createdAt: at },
     );
     await insertRejection(this.db, sender, xml);
+    this.wakes.wake([sender]);
   }
 }

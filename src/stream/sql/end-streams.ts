@@ -4,6 +4,10 @@
  * concerned are woken, so a waiting collector takes them at once.
  *
  * Stream:    open -> closed (DELETE, stop) | expired (unseen for its idle timeout)
+ *
+ * Unlike the writers of new messages (../wakes.ts), this NOTIFYs inside its
+ * transaction: a stream ends once per stream, not once per message, so the
+ * notification queue's commit lock it takes is not a queue of writers.
  */
 import type { Queryable } from '../../db/database.js';
 import { MESSAGES_CHANNEL } from '../channel.js';
