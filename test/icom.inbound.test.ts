@@ -9,7 +9,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { drain } from './support/collector';
 import { randomIspb } from './support/factories';
 import { icomDrain } from './support/icom-client';
-import { creditTransfer, post, statusReport, type PostReply } from './support/icom-post';
+import { creditTransfer, post, statusReport, withThreeDecimalAmount, type PostReply } from './support/icom-post';
 import { jsonFromThirdParty, thirdPartyXml } from './support/pacs008-third-party';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -100,7 +100,7 @@ const badInputs: [string, (payer: string, receiver: string) => Promise<PostReply
   ['a gzip bomb inflating over 1 MiB', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { rawBody: Buffer.alloc(5_000_000, 0x20), gzip: true }), 413, false, /./],
   ['a malformed ISPB in the path', (p, r) => post(server.url, 'abc', [creditTransfer(p, r).xml]), 400, false, /ISPB/],
   ['another participant as sender (AppHdr/Fr)', (p, r) => post(server.url, p, [creditTransfer(r, p).xml]), 422, true, /AppHdr\/Fr/],
-  ['an amount with three decimals', (p, r) => post(server.url, p, [creditTransfer(p, r).xml.replace(/(<IntrBkSttlmAmt Ccy="BRL">\d+\.\d\d)/, '$15')]), 422, true, /IntrBkSttlmAmt/],
+  ['an amount with three decimals', (p, r) => post(server.url, p, [withThreeDecimalAmount(creditTransfer(p, r).xml)]), 422, true, /IntrBkSttlmAmt/],
   ['11 parts', (p, r) => post(server.url, p, Array.from({ length: 11 }, () => creditTransfer(p, r).xml)), 400, false, /at most 10/],
   ['bad gzip', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { rawBody: Buffer.from('not gzip at all'), headers: { 'content-encoding': 'gzip' } }), 400, false, /./],
   ['a JSON media type', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { contentType: 'application/json' }), 415, false, /application\/xml/],
@@ -148,7 +148,7 @@ describe('bad input', () => {
   it('the sender receives an admi.002 naming the rejected message and the field', async () => {
     const [payer, receiver] = [randomIspb(), randomIspb()];
     const transfer = creditTransfer(payer, receiver);
-    const bad = transfer.xml.replace(/(<IntrBkSttlmAmt Ccy="BRL">\d+\.\d\d)/, '$15');
+    const bad = withThreeDecimalAmount(transfer.xml);
     expect((await post(server.url, payer, [bad])).status).toBe(422);
     const [admi] = await icomDrain(server.url, payer);
     expect(XMLValidator.validate(admi.xml)).toBe(true);

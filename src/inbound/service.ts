@@ -52,7 +52,7 @@ function checkEnvelope(message: InboundMessage, sender: string, part: number | n
 export class InboundService {
   constructor(
     private readonly db: Database,
-    private readonly wakes: Waker,
+    private readonly waker: Waker,
   ) {}
 
   /** Stores the posted documents (all or none); returns their PI-ResourceIds in order. */
@@ -65,7 +65,7 @@ export class InboundService {
         const rows = await this.route(client, sender, messages, documents, part);
         return this.store(client, rows, part);
       });
-      this.wakes.wake(stored.receivers);
+      this.waker.wake(stored.receivers);
       return stored.ids;
     } catch (err) {
       if (err instanceof RejectedMessage) await this.sendRejection(sender, err);
@@ -129,6 +129,6 @@ export class InboundService {
       { bizMsgIdr: newBizMsgIdr(SPI_ISPB, at), from: SPI_ISPB, to: sender, createdAt: at },
     );
     await insertRejection(this.db, sender, xml);
-    this.wakes.wake([sender]);
+    this.waker.wake([sender]);
   }
 }

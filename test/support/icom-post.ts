@@ -29,6 +29,11 @@ export function creditTransfer(payer: string, receiver: string): Built {
   return { xml: renderPacs008(message, { bizMsgIdr, from: payer, to: SPI_ISPB, createdAt: new Date() }), bizMsgIdr, endToEndId };
 }
 
+/** The transfer with an amount of three decimals, which inbound refuses (422, and an admi.002 naming IntrBkSttlmAmt). */
+export function withThreeDecimalAmount(xml: string): string {
+  return xml.replace(/(<IntrBkSttlmAmt Ccy="BRL">\d+\.\d\d)/, '$15');
+}
+
 export function statusReport(sender: string, originalEndToEndId: string, status: 'ACSP' | 'RJCT', reason: string | null = null): Built {
   const bizMsgIdr = newBizMsgIdr(sender);
   const xml = renderPacs002({ originalEndToEndId, status, reason }, { bizMsgIdr, from: sender, to: SPI_ISPB, createdAt: new Date() });
