@@ -2,6 +2,8 @@
 import type { RetentionBenchResult } from './retention.js';
 import type { SoakResult } from './soak.js';
 import type { Row } from './report.js';
+import { RETENTION_BATCH_DEFAULT } from '../src/config.js';
+import { RETENTION_REST_RATIO } from '../src/jobs/drop-acknowledged.js';
 
 export type { RetentionBenchResult };
 
@@ -16,7 +18,7 @@ export function retentionRows(r: RetentionBenchResult | undefined, s: SoakResult
   out.push({ figure: '  pull (ack+claim), rows present', value: r ? lat(r.before.claim) : na, target: '' });
   out.push({ figure: '  drain 6 multipart, rows present', value: r ? `${fmt(r.before.drain.messagesPerSecond)} msg/s${r.before.drain.ok ? '' : ' ✗ exactly-once FAILED'}` : na, target: 'exactly once', pass: r?.before.drain.ok });
   out.push({
-    figure: `  retention run (batches of ${r ? fmt(r.run.batch) : '100'} iterations, rest ${r?.run.restRatio ?? 1}x)`,
+    figure: `  retention run (batches of ${fmt(r?.run.batch ?? RETENTION_BATCH_DEFAULT)} iterations, rest ${r?.run.restRatio ?? RETENTION_REST_RATIO}x)`,
     value: r ? `${fmt(r.run.rowsPerSecond)} rows/s (${fmt(r.run.messagesPerSecond)} messages/s): ${fmt(r.run.messages)} messages, ${fmt(r.run.iterations)} iterations, ${r.run.streams} streams in ${r.run.seconds} s` : na,
     target: 'all history gone',
     pass: r && r.leftOver === 0,

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { insertAcknowledgedRows } from '../support/acknowledged-rows.js';
 import { onServer as admin } from '../support/database.js';
 import { dropAcknowledgedMessages, type RetentionRun } from '../src/stream/retention.js';
+import { RETENTION_BATCH_DEFAULT } from '../src/config.js';
 import { RETENTION_REST_RATIO } from '../src/jobs/drop-acknowledged.js';
 import { benchDatabase, closeDirectStream, openDirectStream, pull } from './claim-transaction.js';
 import { timedPulls } from './claim-latency.js';
@@ -26,7 +27,7 @@ const PULLS = 1000;
 const DRAIN = 50_000;
 const PACE_MS = 20;
 /** Iterations per delete transaction (RETENTION_BATCH's default) and the rest after each (the job's), unless overridden for trials. */
-const BATCH = Number(process.env.BENCH_RETENTION_BATCH ?? 100);
+const BATCH = Number(process.env.BENCH_RETENTION_BATCH ?? RETENTION_BATCH_DEFAULT);
 const REST_RATIO = Number(process.env.BENCH_RETENTION_REST ?? RETENTION_REST_RATIO);
 
 export interface RetentionPhase {

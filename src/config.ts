@@ -201,6 +201,9 @@ function tracingSettings(env: Env): TracingSettings | undefined {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+
+/** Iterations (about 10 messages each) per retention transaction: stream/retention.ts has the measurements behind 10. */
+export const RETENTION_BATCH_DEFAULT = 10;
 export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -217,7 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     retention: Object.freeze({
       // Up to ten years; 0.005 h (18 s) is as legitimate as 168 h: a soak test ages rows in seconds.
       hours: decimal(env, 'RETENTION_HOURS', 168, 0, 87_600),
-      batch: integer(env, 'RETENTION_BATCH', 100, 1, 100_000),
+      batch: integer(env, 'RETENTION_BATCH', RETENTION_BATCH_DEFAULT, 1, 100_000),
       intervalS: integer(env, 'RETENTION_INTERVAL_S', 60, 1, 86_400),
     }),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

@@ -11,20 +11,26 @@
  * claim never waits on a batch: the batch locks only acknowledged rows and
  * released iterations, which no claim reads.
  *
- * Measured cost (bench/retention.ts; 2 shared cores, embedded PostgreSQL 18;
- * other tenants took 0-120 % of a core):
- *   rows  batch  rest  deleted         pull p50 / p99 during  (before)
- *   10M     100  1x    45,800 msg/s    3.7 / 17.8 ms          (1.9 / 4.9 ms)   busy machine
- *   1M      100  1x    21,200 msg/s    2.8 /  8.3 ms          (2.1 / 4.2 ms)   quiet machine
- *   1M    1,000  none  121,900 msg/s   7.9 / 38.7 ms          (1.6 / 5.4 ms)
- *   1M    1,000  1x    59,700 msg/s    4.5 / 27.4 ms          (1.8 / 9.7 ms)
- * (the 1,000-iteration trials ran before the pick's keyset became an index
- * condition). With iterations_by_stream (migration 20261125001100), two more
- * 1M runs on a quiet machine deleted 13,606 and 14,901 msg/s, pull p99 21.7
- * and 16.2 ms during (7.1 and 8.4 ms before).
- * So RETENTION_BATCH defaults to 100 with a rest as long as each batch took
- * (jobs/drop-acknowledged.ts): half the claim tail of 1,000-iteration batches,
- * and still about three to nine times the 5,000 msg/s inflow the project aims at.
+ * Measured cost, `BENCH_RETENTION_ROWS=1000000 BENCH_RETENTION_BATCH=B
+ * BENCH_RETENTION_REST=R node dist/bench/run.js --only retention` (2 cores,
+ * embedded PostgreSQL 18, 2026-12-05; a paced pull every 20 ms beside the run,
+ * whose p99 was 3.3-5.3 ms before it):
+ *   batch  rest  deleted (messages/s)     pull p50 / p99 while deleting
+ *     100  1x    39,600 / 37,500          2.7 / 17.7, 2.8 / 17.8 ms
+ *     100  3x    22,000                   2.5 / 11.0 ms
+ *      20  3x    10,800                   2.3 /  8.7 ms
+ *      10  1x    17,900 / 13,200 / 15,800 2.2 / 8.7, 2.2 / 9.6, 2.4 / 9.1 ms
+ *       5  1x     9,950                   2.2 / 10.5 ms
+ * A pull's median doubles whatever the batch (its commit flushes the WAL the
+ * deletes wrote before it: IO:WalSync was 44 % of the pull's samples during a
+ * run against CPU 40 %), but its tail follows the batch: each commit of a
+ * large batch is one long flush that the pulls queue behind. Committing the
+ * batches asynchronously (synchronous_commit off) deleted faster (23,000
+ * messages/s with batches of 10) without a better tail (p99 8.6 ms; 31.3 ms
+ * with batches of 100), so commits stay synchronous. Hence RETENTION_BATCH 10
+ * (config.ts) with a rest as long as each batch took (jobs/drop-acknowledged.ts):
+ * half the tail of batches of 100 while still deleting about three times the
+ * 5,000 msg/s inflow the project aims at.
  * The foreign keys messages.iteration_id and iterations.next_id are gone
  * (migration 20261125001100): neither column is indexed, and with them every
  * deleted iteration cost a scan of both tables (at 300,000 rows a batch of
