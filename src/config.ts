@@ -202,8 +202,8 @@ function tracingSettings(env: Env): TracingSettings | undefined {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 
-/** Iterations (about 10 messages each) per retention transaction: stream/retention.ts has the measurements behind 10. */
-export const RETENTION_BATCH_DEFAULT = 10;
+/** Iterations (about 10 messages each) per retention transaction: stream/retention.ts has the measurements behind 100. */
+export const RETENTION_BATCH_DEFAULT = 100;
 export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     port: integer(env, 'PORT', 3000, 0, 65535),

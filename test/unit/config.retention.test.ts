@@ -2,8 +2,8 @@
 import { ConfigError, loadConfig } from '../../src/config';
 
 describe('retention settings', () => {
-  it('defaults to a week, batches of 10 iterations, a run a minute', () => {
-    expect(loadConfig({}).retention).toEqual({ hours: 168, batch: 10, intervalS: 60 });
+  it('defaults to a week, batches of 100 iterations, a run a minute', () => {
+    expect(loadConfig({}).retention).toEqual({ hours: 168, batch: 100, intervalS: 60 });
     expect(Object.isFrozen(loadConfig({}).retention)).toBe(true);
   });
 
