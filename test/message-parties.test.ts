@@ -2,7 +2,8 @@
  * Every stored credit transfer names a payer and a receiver that are rows of
  * `clients`, at the ISPBs the message travels between, for both writers: the
  * generator and ICOM inbound. Concurrent POSTs naming the same new accounts
- * store each account once and all name that row (inbound/sql/upsert-parties.ts).
+ * store each account once and all name that row (inbound/sql/upsert-parties.ts),
+ * also when one POST's insert waits for another writer's uncommitted row.
  */
 import { randomIspb } from './support/factories';
 import { post } from './support/icom-post';
@@ -81,4 +82,31 @@ it('posted transfers name stored clients at their sender and receiver, one row p
       { ispb: receiverIspb, accounts: 2 },
     ].sort((a, b) => a.ispb.localeCompare(b.ispb)),
   );
+});
+
+it('a POST naming an account another writer inserted but had not committed names that row once it commits', async () => {
+  const [payerIspb, receiverIspb] = [randomIspb(), randomIspb()];
+  const payer = accountAt(payerIspb);
+  const holder = await server.db.pool.connect();
+  try {
+    await holder.query('BEGIN');
+    const { rows } = await holder.query<{ id: string; pid: number }>(
+      `INSERT INTO clients (nome, cpf_cnpj, ispb, agencia, conta_transacional, tipo_conta) VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING id, pg_backend_pid() AS pid`,
+      [payer.nome, payer.cpfCnpj, payer.ispb, payer.agencia, payer.contaTransacional, payer.tipoConta],
+    );
+    const reply = post(server.url, payerIspb, [transferBetween(payer, accountAt(receiverIspb))]);
+    // The POST's insert of the same account now waits on the holder: commit only once it does.
+    for (let waiting = 0; waiting === 0; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const blocked = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [rows[0].pid]);
+      waiting = blocked.rows[0].n;
+    }
+    await holder.query('COMMIT');
+    expect((await reply).status).toBe(201);
+    const stored = await server.db.query<{ payer_id: string }>('SELECT payer_id FROM messages WHERE receiver_ispb = $1', [receiverIspb]);
+    expect(stored.rows).toEqual([{ payer_id: rows[0].id }]);
+  } finally {
+    holder.release();
+  }
 });
