@@ -107,6 +107,7 @@ it('a POST naming an account another writer inserted but had not committed names
     const stored = await server.db.query<{ payer_id: string }>('SELECT payer_id FROM messages WHERE receiver_ispb = $1', [receiverIspb]);
     expect(stored.rows).toEqual([{ payer_id: rows[0].id }]);
   } finally {
-    holder.release();
+    // Closed, not pooled: a test that failed before COMMIT leaves it inside its transaction.
+    holder.release(true);
   }
 });
