@@ -13,6 +13,18 @@ const messageCounts = {
   },
 } as const;
 
+/** A generation job as the job route and the dashboard both show it (the route adds its attempts). */
+const generationJobFields = {
+  id: { type: 'string', format: 'uuid' },
+  ispb: digits(8, 8),
+  total: { type: 'integer' },
+  created: { type: 'integer', minimum: 0 },
+  state: { type: 'string', enum: ['queued', 'running', 'completed', 'failed'] },
+  error: { type: ['string', 'null'] },
+  createdAt: { type: 'string', format: 'date-time' },
+  updatedAt: { type: 'string', format: 'date-time' },
+} as const;
+
 export const schemas = {
   Party: {
     type: 'object',
@@ -75,17 +87,7 @@ export const schemas = {
     type: 'object',
     required: ['id', 'ispb', 'total', 'created', 'state', 'error', 'attempts', 'createdAt', 'updatedAt'],
     additionalProperties: false,
-    properties: {
-      id: { type: 'string', format: 'uuid' },
-      ispb: digits(8, 8),
-      total: { type: 'integer' },
-      created: { type: 'integer', minimum: 0 },
-      state: { type: 'string', enum: ['queued', 'running', 'completed', 'failed'] },
-      error: { type: ['string', 'null'] },
-      attempts: { type: 'integer', minimum: 0 },
-      createdAt: { type: 'string', format: 'date-time' },
-      updatedAt: { type: 'string', format: 'date-time' },
-    },
+    properties: { ...generationJobFields, attempts: { type: 'integer', minimum: 0 } },
   },
   Closed: {
     type: 'object',
@@ -175,16 +177,7 @@ export const schemas = {
     type: 'object',
     required: ['id', 'ispb', 'total', 'created', 'state', 'error', 'createdAt', 'updatedAt'],
     additionalProperties: false,
-    properties: {
-      id: { type: 'string', format: 'uuid' },
-      ispb: digits(8, 8),
-      total: { type: 'integer' },
-      created: { type: 'integer', minimum: 0 },
-      state: { type: 'string', enum: ['queued', 'running', 'completed', 'failed'] },
-      error: { type: ['string', 'null'] },
-      createdAt: { type: 'string', format: 'date-time' },
-      updatedAt: { type: 'string', format: 'date-time' },
-    },
+    properties: generationJobFields,
   },
   Status: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } },
 } as const;
