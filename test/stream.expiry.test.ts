@@ -9,18 +9,22 @@ import { startTestServer, type TestServer } from './support/server';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// A database of this file's own (support/own-database.ts): the job runs every second as the first
+// server asks, and no other test's server runs the job on the second's streams. (On the suite's
+// shared database one did: it expired one idle stream, the start below the limit then reaped nothing,
+// and the other stream's message stayed in flight.)
+let own: OwnDatabase;
+beforeAll(async () => {
+  own = await ownDatabase('expiry-job');
+});
+afterAll(() => own?.release());
+
 describe('with the expiry job running', () => {
-  // A database of its own, so the job runs every second as this server asks (support/own-database.ts).
-  let own: OwnDatabase;
   let server: TestServer;
   beforeAll(async () => {
-    own = await ownDatabase('expiry-job');
     server = await startTestServer({ DATABASE_URL: own.url, JOBS: 'on', STREAM_IDLE_TIMEOUT_S: '2', EXPIRY_CHECK_INTERVAL_S: '1' });
   });
-  afterAll(async () => {
-    await server?.stop();
-    await own?.release();
-  });
+  afterAll(() => server?.stop());
 
   it('redelivers an abandoned batch to a new stream, and the old Pull-Next answers 410', async () => {
     const ispb = randomIspb();
@@ -56,7 +60,7 @@ describe('with the expiry job running', () => {
     const ispb = randomIspb();
     await seedMessages(server.db, ispb, 1);
     let reply = await get(server.url, `/api/pix/${ispb}/stream/start`);
-    // Six long polls of 400 ms: 2.4 s in all, well past the 1 s idle timeout, but never idle for 1 s.
+    // Six long polls of 400 ms: 2.4 s in all, well past the 2 s idle timeout, but never idle for 2 s.
     for (let i = 0; i < 6; i++) {
       reply = await get(server.url, reply.pullNext!);
       expect(reply.status).toBe(204);
@@ -69,9 +73,9 @@ describe('with the expiry job running', () => {
 describe('without the job', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ JOBS: 'off', STREAM_IDLE_TIMEOUT_S: '1', MAX_COLLECTORS_PER_ISPB: '2' });
+    server = await startTestServer({ DATABASE_URL: own.url, JOBS: 'off', STREAM_IDLE_TIMEOUT_S: '1', MAX_COLLECTORS_PER_ISPB: '2' });
   });
-  afterAll(() => server.stop());
+  afterAll(() => server?.stop());
 
   it('a start at the limit first expires idle streams, and takes their messages', async () => {
     const ispb = randomIspb();
