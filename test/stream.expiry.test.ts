@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // and the other stream's message stayed in flight.)
 let own: OwnDatabase;
 beforeAll(async () => {
-  own = await ownDatabase('expiry-job');
+  own = await ownDatabase('stream-expiry');
 });
 afterAll(() => own?.release());
 
