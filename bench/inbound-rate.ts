@@ -13,6 +13,7 @@ import { renderMultipartMixed } from '../src/http/icom/multipart.js';
 import { newBizMsgIdr } from '../src/iso20022/ids.js';
 import { SPI_ISPB } from '../src/iso20022/message.js';
 import { renderPacs008 } from '../src/iso20022/pacs008.js';
+import { cpu } from './cpu-split.js';
 import { perSecond, progress, summarize, type LatencySummary } from './stats.js';
 
 export interface InboundRate {
@@ -62,6 +63,7 @@ export async function measureInboundRate(baseUrl: string, payer: string, receive
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let next = 0;
+  const span = cpu.span('ICOM inbound');
   const started = performance.now();
   await Promise.all(
     Array.from({ length: senders }, async () => {
@@ -80,6 +82,7 @@ export async function measureInboundRate(baseUrl: string, payer: string, receive
     }),
   );
   const elapsedMs = performance.now() - started;
+  span.end();
   if (statuses['201'] !== batches.length) throw new Error(`inbound answers ${JSON.stringify(statuses)}, expected ${batches.length} × 201`);
   return { messages: batches.length * 10, senders, seconds: Math.round(elapsedMs / 100) / 10, messagesPerSecond: perSecond(batches.length * 10, elapsedMs), latency: summarize(latencies), statuses };
 }

@@ -10,6 +10,7 @@ import type { Models } from './db/models/index.js';
 import { GenerationService, type GenerationQueue } from './generation/service.js';
 import { renderProblemJson } from './http/challenge/problem-json.js';
 import { renderProblemXmlAnswer } from './http/icom/problem-xml.js';
+import { icomCatalogRoutes } from './http/icom/catalog-routes.js';
 import { icomInboundRoutes } from './http/icom/inbound-routes.js';
 import { participantGuard } from './http/icom/participant-guard.js';
 import { icomStreamRoutes } from './http/icom/stream-routes.js';
@@ -104,6 +105,7 @@ export function createApp({ db, longPoll, claimFloors, wakes, generationQueue, m
   if (settings.icomBucket) app.use(icomTrafficLimit(new TrafficLimiter(db, settings.icomBucket, metrics)));
   app.use(icomStreamRoutes(streams));
   app.use(icomInboundRoutes(new InboundService(db, wakes)));
+  app.use(icomCatalogRoutes());
   app.use(dashboardRoutes(new DashboardReader(db), settings.maxCollectorsPerIspb));
 
   app.use((req) => {

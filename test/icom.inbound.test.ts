@@ -1,11 +1,14 @@
 /**
  * ICOM inbound: participants post messages and pix-stream routes them. Valid
- * messages of each kind are stored and answered 201 with PI-ResourceIds; a
- * table of bad inputs gets the right 4xx in problem+xml, and the database
- * proves nothing of theirs was stored (a message-level rejection also puts an
- * admi.002 in the sender's stream, as the SPI does).
+ * messages of each kind are stored and answered 201 with PI-ResourceIds and
+ * handed on with the SPI's AppHdr. Bad input is refused through one channel,
+ * the one the ICOM manual names for it: a request the interface cannot take
+ * (media type, charset, MIME, size, path) gets its 4xx in problem+xml and
+ * nothing is stored; a message the SPI will not process gets a 201 and an
+ * admi.002 in the sender's stream, and nothing else of it is stored.
  */
 import { XMLValidator } from 'fast-xml-parser';
+import { documentLeaves, SPI_ISPB, spiView } from './support/spi-dom';
 import { drain } from './support/collector';
 import { randomIspb } from './support/factories';
 import { icomDrain } from './support/icom-client';
@@ -37,7 +40,7 @@ function problemOf(reply: PostReply) {
 }
 
 describe('valid messages', () => {
-  it('a credit transfer goes to its creditor agent, byte for byte, and is also a challenge message of the receiver', async () => {
+  it('a credit transfer goes to its creditor agent, handed on by the SPI, and is also a challenge message of the receiver', async () => {
     const [payer, receiver] = [randomIspb(), randomIspb()];
     const transfers = Array.from({ length: 3 }, () => creditTransfer(payer, receiver));
     const single = await post(server.url, payer, [transfers[0].xml]);
@@ -49,7 +52,8 @@ describe('valid messages', () => {
     expect(batch.resourceIds).toHaveLength(2);
 
     const received = await icomDrain(server.url, receiver, { multipart: true });
-    expect(received.map((m) => m.xml)).toEqual(transfers.map((t) => t.xml));
+    expect(received.map((m) => documentLeaves(spiView(m.xml)))).toEqual(transfers.map((t) => documentLeaves(spiView(t.xml))));
+    expect(received.map((m) => spiView(m.xml).header)).toEqual(received.map(() => expect.objectContaining({ from: SPI_ISPB, to: receiver })));
     expect(received.map((m) => m.resourceId)).toEqual([...single.resourceIds, ...batch.resourceIds]);
     expect(await icomDrain(server.url, payer)).toEqual([]);
     expect(await stored([payer, receiver])).toEqual({ posted: 3, rejections: 0 });
@@ -64,7 +68,7 @@ describe('valid messages', () => {
     expect(json).toEqual(fromXml);
   });
 
-  it('a status report goes back to the payer, byte for byte, on the ICOM face only', async () => {
+  it('a status report goes back to the payer, handed on by the SPI, on the ICOM face only', async () => {
     const [payer, receiver] = [randomIspb(), randomIspb()];
     const transfer = creditTransfer(payer, receiver);
     await post(server.url, payer, [transfer.xml]);
@@ -73,7 +77,8 @@ describe('valid messages', () => {
     expect((await post(server.url, receiver, [accepted.xml, rejected.xml])).status).toBe(201);
     expect(await drain(server.url, payer, { multipart: true })).toEqual([]); // the challenge's JSON cannot express a report
     const reports = await icomDrain(server.url, payer, { multipart: true });
-    expect(reports.map((m) => m.xml)).toEqual([accepted.xml, rejected.xml]);
+    expect(reports.map((m) => documentLeaves(spiView(m.xml)))).toEqual([accepted, rejected].map((r) => documentLeaves(spiView(r.xml))));
+    expect(reports.map((m) => spiView(m.xml).header)).toEqual(reports.map(() => expect.objectContaining({ from: SPI_ISPB, to: payer })));
   });
 });
 
@@ -89,72 +94,99 @@ describe('idempotency', () => {
   });
 });
 
-/** Pairs of a label and how to make the bad request (each under fresh ISPBs), with the status expected and whether an admi.002 follows. */
 const BILLION_LAUGHS = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><Envelope>&lol2;</Envelope>`;
 const EXTERNAL_ENTITY = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><Envelope>&xxe;</Envelope>`;
-const badInputs: [string, (payer: string, receiver: string) => Promise<PostReply>, number, boolean, RegExp][] = [
-  ['broken XML', (p) => post(server.url, p, ['<Envelope><AppHdr></Envelope>']), 400, true, /./],
-  ['an XML bomb (entity expansion)', (p) => post(server.url, p, [BILLION_LAUGHS]), 400, true, /DOCTYPE/],
-  ['an external entity', (p) => post(server.url, p, [EXTERNAL_ENTITY]), 400, true, /DOCTYPE/],
-  ['a body over 1 MiB', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { rawBody: Buffer.alloc(1_100_000, 0x20) }), 413, false, /./],
-  ['a gzip bomb inflating over 1 MiB', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { rawBody: Buffer.alloc(5_000_000, 0x20), gzip: true }), 413, false, /./],
-  ['a malformed ISPB in the path', (p, r) => post(server.url, 'abc', [creditTransfer(p, r).xml]), 400, false, /ISPB/],
-  ['another participant as sender (AppHdr/Fr)', (p, r) => post(server.url, p, [creditTransfer(r, p).xml]), 422, true, /AppHdr\/Fr/],
-  ['an amount with three decimals', (p, r) => post(server.url, p, [withThreeDecimalAmount(creditTransfer(p, r).xml)]), 422, true, /IntrBkSttlmAmt/],
-  ['11 parts', (p, r) => post(server.url, p, Array.from({ length: 11 }, () => creditTransfer(p, r).xml)), 400, false, /at most 10/],
-  ['bad gzip', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { rawBody: Buffer.from('not gzip at all'), headers: { 'content-encoding': 'gzip' } }), 400, false, /./],
-  ['a JSON media type', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { contentType: 'application/json' }), 415, false, /application\/xml/],
-  ['a latin-1 charset', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { contentType: 'application/xml; charset=iso-8859-1' }), 415, false, /UTF-8/],
-  ['a part of another media type', (p, r) => post(server.url, p, [creditTransfer(p, r).xml, creditTransfer(p, r).xml], { contentType: 'text/plain' }), 415, false, /Part 1/],
-  ['multipart without a boundary', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { contentType: 'multipart/mixed' }), 400, false, /multipart/],
-  ['bytes that are not UTF-8', (p) => post(server.url, p, ['x'], { rawBody: Buffer.from([0x3c, 0xff, 0xfe, 0x3e]) }), 400, false, /UTF-8/],
-  ['a status report on an unknown transfer', (p, r) => post(server.url, r, [statusReport(r, `E${p}202611250000abcdefghijk`, 'ACSP').xml]), 422, true, /OrgnlEndToEndId/],
-  ['one bad part among good ones', (p, r) => post(server.url, p, [creditTransfer(p, r).xml, '<oops/>', creditTransfer(p, r).xml]), 422, true, /part 2/],
-  ['one unreadable part among good ones', (p, r) => post(server.url, p, [creditTransfer(p, r).xml, creditTransfer(p, r).xml, '<oops>']), 400, true, /part 3/],
+
+/** Requests the interface cannot take: a label, how to make it (under fresh ISPBs), the status, what the detail says. */
+const transportErrors: [string, (payer: string, receiver: string) => Promise<PostReply>, number, RegExp][] = [
+  ['a body over 1 MiB', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { rawBody: Buffer.alloc(1_100_000, 0x20) }), 413, /./],
+  ['a gzip bomb inflating over 1 MiB', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { rawBody: Buffer.alloc(5_000_000, 0x20), gzip: true }), 413, /./],
+  ['a malformed ISPB in the path', (p, r) => post(server.url, 'abc', [creditTransfer(p, r).xml]), 400, /ISPB/],
+  ['11 parts', (p, r) => post(server.url, p, Array.from({ length: 11 }, () => creditTransfer(p, r).xml)), 400, /at most 10/],
+  ['bad gzip', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { rawBody: Buffer.from('not gzip at all'), headers: { 'content-encoding': 'gzip' } }), 400, /./],
+  ['a JSON media type', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { contentType: 'application/json' }), 415, /application\/xml/],
+  ['a latin-1 charset', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { contentType: 'application/xml; charset=iso-8859-1' }), 415, /UTF-8/],
+  ['a part of another media type', (p, r) => post(server.url, p, [creditTransfer(p, r).xml, creditTransfer(p, r).xml], { contentType: 'text/plain' }), 415, /Part 1/],
+  ['multipart without a boundary', (p, r) => post(server.url, p, [creditTransfer(p, r).xml], { contentType: 'multipart/mixed' }), 400, /multipart/],
+  ['bytes that are not UTF-8', (p) => post(server.url, p, ['x'], { rawBody: Buffer.from([0x3c, 0xff, 0xfe, 0x3e]) }), 400, /UTF-8/],
+];
+
+/** Messages the SPI will not process: a label, the documents to post as the payer (the 2nd ISPB is the receiver), what the admi.002 says. */
+const messageErrors: [string, (payer: string, receiver: string) => string[], RegExp][] = [
+  ['broken XML', () => ['<Envelope><AppHdr></Envelope>'], /unexpected close tag/],
+  ['an XML bomb (entity expansion)', () => [BILLION_LAUGHS], /DOCTYPE/],
+  ['an external entity', () => [EXTERNAL_ENTITY], /DOCTYPE/],
+  ['another participant as sender (AppHdr/Fr)', (p, r) => [creditTransfer(r, p).xml], /AppHdr\/Fr/],
+  ['an amount with three decimals', (p, r) => [withThreeDecimalAmount(creditTransfer(p, r).xml)], /IntrBkSttlmAmt/],
+  ['a status report on an unknown transfer', (p) => [statusReport(p, `E${p}202611250000abcdefghijk`, 'ACSP').xml], /OrgnlEndToEndId/],
 ];
 
 describe('bad input', () => {
-  it.each(badInputs)('%s: answered with the right 4xx in problem+xml, nothing stored', async (_label, send, status, rejection, detail) => {
+  it.each(transportErrors)('%s: the right 4xx in problem+xml, nothing stored, no admi.002', async (_label, send, status, detail) => {
     const [payer, receiver] = [randomIspb(), randomIspb()];
     const reply = await send(payer, receiver);
     expect(reply.status).toBe(status);
     expect(problemOf(reply).detail).toMatch(detail);
-    const after = await stored([payer, receiver]);
-    expect(after.posted).toBe(0);
-    expect(after.rejections).toBe(rejection ? 1 : 0);
+    expect(await stored([payer, receiver])).toEqual({ posted: 0, rejections: 0 });
   });
 
-  it('a duplicate EndToEndId is refused (422) and the first transfer stays the only one', async () => {
+  it.each(messageErrors)('%s: 201, one admi.002 naming why, nothing else stored', async (_label, documents, detail) => {
+    const [payer, receiver] = [randomIspb(), randomIspb()];
+    const reply = await post(server.url, payer, documents(payer, receiver));
+    expect(reply.status).toBe(201);
+    expect(reply.text).toBe('');
+    expect(reply.resourceIds).toHaveLength(1);
+    expect(await stored([payer, receiver])).toEqual({ posted: 0, rejections: 1 });
+    const [admi] = await icomDrain(server.url, payer);
+    expect(admi!.xml).toContain('admi.002');
+    expect(admi!.xml).toMatch(detail);
+  });
+
+  it('one bad part among good ones: the good ones are stored and delivered, the bad one gets its admi.002', async () => {
+    const [payer, receiver] = [randomIspb(), randomIspb()];
+    const good = [creditTransfer(payer, receiver), creditTransfer(payer, receiver)];
+    const reply = await post(server.url, payer, [good[0]!.xml, '<oops>', good[1]!.xml]);
+    expect(reply.status).toBe(201);
+    expect(reply.resourceIds).toHaveLength(3);
+    expect(await stored([payer, receiver])).toEqual({ posted: 2, rejections: 1 });
+    const [admi] = await icomDrain(server.url, payer);
+    expect(admi!.xml).toContain('part 2');
+    expect(admi!.xml).toContain(reply.resourceIds[1]); // no BizMsgIdr to name: the part's PI-ResourceId
+    const delivered = await icomDrain(server.url, receiver, { multipart: true });
+    expect(delivered.map((m) => documentLeaves(spiView(m.xml)))).toEqual(good.map((g) => documentLeaves(spiView(g.xml))));
+  });
+
+  it('a duplicate EndToEndId gets an admi.002 and the first transfer stays the only one', async () => {
     const [payer, receiver] = [randomIspb(), randomIspb()];
     const first = creditTransfer(payer, receiver);
     expect((await post(server.url, payer, [first.xml])).status).toBe(201);
     const copy = creditTransfer(payer, receiver);
     const reused = copy.xml.replace(copy.endToEndId, first.endToEndId);
-    const reply = await post(server.url, payer, [reused]);
-    expect(reply.status).toBe(422);
-    expect(problemOf(reply).detail).toMatch(/EndToEndId/);
+    expect((await post(server.url, payer, [reused])).status).toBe(201);
     expect(await stored([payer, receiver])).toEqual({ posted: 1, rejections: 1 });
+    const [admi] = await icomDrain(server.url, payer);
+    expect(admi!.xml).toMatch(/EndToEndId.*already used/);
   });
 
   it('only the receiver of a transfer may report on it', async () => {
     const [payer, receiver, stranger] = [randomIspb(), randomIspb(), randomIspb()];
     const transfer = creditTransfer(payer, receiver);
     await post(server.url, payer, [transfer.xml]);
-    const reply = await post(server.url, stranger, [statusReport(stranger, transfer.endToEndId, 'ACSP').xml]);
-    expect(reply.status).toBe(422);
-    expect(problemOf(reply).detail).toMatch(/only the receiver/);
+    expect((await post(server.url, stranger, [statusReport(stranger, transfer.endToEndId, 'ACSP').xml])).status).toBe(201);
+    const [admi] = await icomDrain(server.url, stranger);
+    expect(admi!.xml).toMatch(/only the receiver/);
+    expect(await icomDrain(server.url, payer)).toEqual([]);
   });
 
-  it('the sender receives an admi.002 naming the rejected message and the field', async () => {
+  it('the sender receives an admi.002 naming the rejected message and the field, from the SPI', async () => {
     const [payer, receiver] = [randomIspb(), randomIspb()];
     const transfer = creditTransfer(payer, receiver);
-    const bad = withThreeDecimalAmount(transfer.xml);
-    expect((await post(server.url, payer, [bad])).status).toBe(422);
+    expect((await post(server.url, payer, [withThreeDecimalAmount(transfer.xml)])).status).toBe(201);
     const [admi] = await icomDrain(server.url, payer);
-    expect(XMLValidator.validate(admi.xml)).toBe(true);
-    expect(admi.xml).toContain('admi.002');
-    expect(admi.xml).toContain(transfer.bizMsgIdr);
-    expect(admi.xml).toContain('IntrBkSttlmAmt');
+    expect(XMLValidator.validate(admi!.xml)).toBe(true);
+    expect(spiView(admi!.xml).header).toMatchObject({ from: SPI_ISPB, to: payer, msgDefIdr: 'admi.002.spi.1.5' });
+    expect(admi!.xml).toContain(transfer.bizMsgIdr);
+    expect(admi!.xml).toContain('IntrBkSttlmAmt');
   });
 });
 

@@ -286,6 +286,8 @@ describe('insomnia_routes.json, executed', () => {
     expect(sent.headers.get('pi-resourceid')).toMatch(/^[A-Za-z0-9+/]{32}$/);
     const resent = await step('req_icom_send', [201]); // a sender's retry: same id, nothing new stored
     expect(resent.headers.get('pi-resourceid')).toBe(sent.headers.get('pi-resourceid'));
+    expect((await step('req_icom_catalog_in', [200])).text).toContain('<Message>pacs.008.spi.1.16</Message>');
+    expect((await step('req_icom_catalog_out', [200])).text).toContain('<Message>admi.002.spi.1.5</Message>');
 
     const accepted = await step('req_generate_async', [202]);
     expect(accepted.headers.get('location')).toMatch(/^\/api\/util\/jobs\/[0-9a-f-]{36}$/);

@@ -8,7 +8,6 @@ import type { ErrorRequestHandler } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DatabaseUnavailable } from '../db/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { RejectedMessage } from '../inbound/errors.js';
 import { TrafficLimit } from '../limits/errors.js';
 import { BatchAcknowledged, CollectorLimit, StreamEnded, UnknownIteration } from '../stream/errors.js';
 import { HttpError } from './errors.js';
@@ -29,7 +28,6 @@ type DomainErrorClass = abstract new (...args: never[]) => Error;
 /** The one table: each domain error's status (fixed, or read off the error), and the headers it carries. */
 const DOMAIN_STATUS: [DomainErrorClass, number | ((err: never) => number), ((err: never) => Record<string, string>)?][] = [
   [UnknownIteration, 404],
-  [RejectedMessage, (err: RejectedMessage) => (err.malformed ? 400 : 422)],
   [StreamEnded, 410],
   [BatchAcknowledged, 410],
   [CollectorLimit, 429, (err: CollectorLimit) => ({ 'Retry-After': String(err.retryAfterS) })],

@@ -17,6 +17,8 @@ export interface RequestLogFields {
   pullNext?: string;
   /** The participant the client certificate names (mutual TLS), so a refused request's line says who tried. */
   certificate?: string;
+  /** Posted messages refused with an admi.002 (ICOM inbound): the request itself is a 201. */
+  rejected?: string[];
 }
 
 /** Adds what a route knows about its request to that request's log line. */

@@ -1,53 +1,34 @@
 /**
- * Messages participants post (ICOM inbound): read and check each one, route
- * it, store the request's messages together, answer their PI-ResourceIds.
+ * Messages participants post (ICOM inbound): check each one (check.ts), route
+ * it (route.ts), store the request's messages in one transaction, and answer
+ * a PI-ResourceId for every part, as ICOM does: 201 means stored, and what the
+ * SPI will not process is answered on the sender's stream with an admi.002
+ * (rejections.ts), never with an HTTP error as well. Transport errors (media
+ * type, charset, MIME, size) are the face's 4xx, before this runs.
  *
- *   pacs.008  to its creditor agent (CdtrAgt); also a challenge message, its
- *             JSON form read from the XML (parties stored as clients)
- *   pacs.002  status report, and pacs.004 return: to the participant that
- *             sent the credit transfer named by OrgnlEndToEndId; only that
- *             transfer's receiver may send them
- * Every message is stored byte for byte as posted. A request is all or
- * nothing: one bad message and nothing is stored, the request is answered
- * with a problem naming it, and the sender gets an admi.002 in its stream.
- * A BizMsgIdr already stored (a sender's retry) answers the PI-ResourceId it
- * got then and stores nothing, whichever process took the first post.
+ * Delivered in the form the SPI hands messages on (forward.ts); the posted
+ * BizMsgIdr is kept: posting it again (a sender's retry) answers the
+ * PI-ResourceId it got then and stores nothing, whichever process took the
+ * first post. A refused message stores only its admi.002.
  */
 import type { Database, Queryable } from '../db/database.js';
-import { newBizMsgIdr } from '../iso20022/ids.js';
-import { Iso20022ReadError } from '../iso20022/read.js';
-import { readInbound, type InboundMessage } from '../iso20022/inbound.js';
-import { renderAdmi002 } from '../iso20022/admi002.js';
-import { renderMessageJson, SPI_ISPB } from '../iso20022/message.js';
+import { newResourceId } from '../iso20022/ids.js';
 import type { Waker } from '../stream/wakes.js';
+import { checkPosted } from './check.js';
 import { RejectedMessage } from './errors.js';
-import { findTransfers } from './sql/find-transfers.js';
+import { rejectionXml } from './rejections.js';
+import { routePosted, type Routed } from './route.js';
 import { findPosted, insertPosted, type PostedRow } from './sql/insert-posted.js';
-import { insertRejection } from './sql/insert-rejection.js';
-import { upsertParties } from './sql/upsert-parties.js';
+import { insertRejections } from './sql/insert-rejection.js';
 
-// The admi.002 names the message it rejects when its BizMsgIdr can be made out, even if the rest cannot be read.
-const BIZ_MSG_IDR = /<BizMsgIdr>(M[0-9A-Z]{8}[a-zA-Z0-9]{23})<\/BizMsgIdr>/;
-
-function read(xml: string, part: number | null): InboundMessage {
-  try {
-    return readInbound(xml);
-  } catch (err) {
-    if (!(err instanceof Iso20022ReadError)) throw err;
-    const malformed = ['forbidden-dtd', 'forbidden-cdata', 'malformed'].includes(err.problem);
-    throw new RejectedMessage(part, err.field, err.detail, malformed, BIZ_MSG_IDR.exec(xml)?.[1] ?? null);
-  }
+export interface Accepted {
+  /** One PI-ResourceId per posted document, in order. */
+  resourceIds: string[];
+  /** What was refused, in the admi.002's words (for the request log). */
+  rejected: string[];
 }
 
-/** The envelope's rules for a message a participant sends: from itself, to the SPI. */
-function checkEnvelope(message: InboundMessage, sender: string, part: number | null): void {
-  const reject = (field: string, reason: string) => {
-    throw new RejectedMessage(part, `Envelope/AppHdr/${field}`, reason, false, message.header.bizMsgIdr);
-  };
-  if (message.header.from !== sender) reject('Fr', `the sender is ${message.header.from}, but this request posts as ${sender}`);
-  if (message.header.to !== SPI_ISPB) reject('To', `a participant sends to the SPI (${SPI_ISPB}), not to ${message.header.to}`);
-  if (message.header.bizMsgIdr.slice(1, 9) !== sender) reject('BizMsgIdr', `must carry the sender's ISPB ${sender}`);
-}
+const E2E = 'Envelope/Document/FIToFICstmrCdtTrf/CdtTrfTxInf/PmtId/EndToEndId';
 
 export class InboundService {
   constructor(
@@ -55,80 +36,41 @@ export class InboundService {
     private readonly waker: Waker,
   ) {}
 
-  /** Stores the posted documents (all or none); returns their PI-ResourceIds in order. */
-  async accept(sender: string, documents: readonly string[]): Promise<string[]> {
-    const part = (index: number) => (documents.length > 1 ? index : null);
-    try {
-      const messages = documents.map((xml, index) => read(xml, part(index)));
-      messages.forEach((message, index) => checkEnvelope(message, sender, part(index)));
-      const stored = await this.db.transaction(async (client) => {
-        const rows = await this.route(client, sender, messages, documents, part);
-        return this.store(client, rows, part);
-      });
-      this.waker.wake(stored.receivers);
-      return stored.ids;
-    } catch (err) {
-      if (err instanceof RejectedMessage) await this.sendRejection(sender, err);
-      throw err;
-    }
-  }
-
-  /** Each message as a row in its receiver's queue. */
-  private async route(db: Queryable, sender: string, messages: InboundMessage[], documents: readonly string[], part: (i: number) => number | null): Promise<PostedRow[]> {
-    const referred = messages.flatMap((m) => (m.kind === 'pacs.008' ? [] : [m.originalEndToEndId]));
-    const transfers = referred.length > 0 ? await findTransfers(db, referred) : new Map();
-    const credits = messages.flatMap((m) => (m.kind === 'pacs.008' ? [m.message.pagador, m.message.recebedor] : []));
-    const clientIds = credits.length > 0 ? await upsertParties(db, credits) : [];
-    let nextClient = 0;
-    return messages.map((m, index): PostedRow => {
-      const base = { senderIspb: sender, bizMsgIdr: m.header.bizMsgIdr, xml: documents[index] };
-      const reject = (field: string, reason: string): never => {
-        throw new RejectedMessage(part(index), field, reason, false, m.header.bizMsgIdr);
-      };
-      if (m.kind === 'pacs.008') {
-        const { message } = m;
-        const tx = 'Envelope/Document/FIToFICstmrCdtTrf/CdtTrfTxInf';
-        if (message.pagador.ispb !== sender) reject(`${tx}/DbtrAgt/FinInstnId/ClrSysMmbId/MmbId`, `the debtor agent must be the sender ${sender}`);
-        if (message.endToEndId.slice(1, 9) !== sender) reject(`${tx}/PmtId/EndToEndId`, `must carry the sender's ISPB ${sender}`);
-        const [payerId, receiverId] = [clientIds[nextClient++], clientIds[nextClient++]];
-        const transfer = { valor: message.valor, payerId, receiverId, campoLivre: message.campoLivre, txId: message.txId, paidAt: message.dataHoraPagamento, json: renderMessageJson(message) };
-        return { ...base, kind: 'pacs.008', receiverIspb: message.recebedor.ispb, endToEndId: message.endToEndId, transfer };
-      }
-      const original = transfers.get(m.originalEndToEndId);
-      const field = m.kind === 'pacs.002' ? 'Envelope/Document/FIToFIPmtStsRpt/TxInfAndSts/OrgnlEndToEndId' : 'Envelope/Document/PmtRtr/TxInf/OrgnlEndToEndId';
-      if (!original) return reject(field, `no credit transfer ${m.originalEndToEndId} is known`);
-      if (original.receiver !== sender) reject(field, `only the receiver of ${m.originalEndToEndId} (${original.receiver}) may answer it`);
-      return { ...base, kind: m.kind, receiverIspb: original.sender, endToEndId: m.originalEndToEndId, transfer: null };
+  async accept(sender: string, documents: readonly string[]): Promise<Accepted> {
+    const at = new Date();
+    const checked = documents.map((xml, index) => checkPosted(xml, sender, documents.length > 1 ? index : null));
+    const stored = await this.db.transaction(async (client) => {
+      const routed = await routePosted(client, sender, checked, at);
+      const outcomes = await this.store(client, routed);
+      const rejected = outcomes.flatMap((o) => (o instanceof RejectedMessage ? [o] : []));
+      const resourceIds = outcomes.map((o) => (o instanceof RejectedMessage ? newResourceId(at) : o.resourceId));
+      const rejections = outcomes.flatMap((o, i) => (o instanceof RejectedMessage ? [rejectionXml(sender, o, resourceIds[i]!, at)] : []));
+      if (rejections.length > 0) await insertRejections(client, sender, rejections);
+      const receivers = new Set(outcomes.flatMap((o) => (o instanceof RejectedMessage || !o.inserted ? [] : [o.receiverIspb])));
+      if (rejections.length > 0) receivers.add(sender);
+      return { resourceIds, rejected: rejected.map((r) => r.message), receivers };
     });
+    this.waker.wake(stored.receivers);
+    return { resourceIds: stored.resourceIds, rejected: stored.rejected };
   }
 
   /**
-   * Inserts new messages; a retried BizMsgIdr answers its stored id; an EndToEndId taken by another message rejects the request.
-   * Returns the PI-ResourceIds in order, and the receivers of the messages inserted (to wake once committed).
+   * Inserts the routed rows; a retried BizMsgIdr answers its stored id; a
+   * credit transfer whose EndToEndId another one holds is refused.
    */
-  private async store(db: Queryable, rows: PostedRow[], part: (i: number) => number | null): Promise<{ ids: string[]; receivers: Set<string> }> {
+  private async store(db: Queryable, routed: readonly Routed[]): Promise<(RejectedMessage | { resourceId: string; receiverIspb: string; inserted: boolean })[]> {
+    const rows = routed.filter((r): r is PostedRow => !(r instanceof RejectedMessage));
     const unique = [...new Map(rows.map((row) => [row.bizMsgIdr, row])).values()];
-    const inserted = await insertPosted(db, unique);
+    const inserted = unique.length > 0 ? await insertPosted(db, unique) : new Map();
     const missing = unique.filter((row) => !inserted.has(row.bizMsgIdr)).map((row) => row.bizMsgIdr);
     const retried = missing.length > 0 ? await findPosted(db, missing) : new Map<string, string>();
-    const ids = rows.map((row, index) => {
-      const id = inserted.get(row.bizMsgIdr)?.resourceId ?? retried.get(row.bizMsgIdr);
-      if (id === undefined) {
-        throw new RejectedMessage(part(index), 'Envelope/Document/FIToFICstmrCdtTrf/CdtTrfTxInf/PmtId/EndToEndId', `${row.endToEndId} was already used by another credit transfer`, false, row.bizMsgIdr);
-      }
-      return id;
+    return routed.map((row, index) => {
+      if (row instanceof RejectedMessage) return row;
+      const fresh = inserted.get(row.bizMsgIdr);
+      if (fresh) return { resourceId: fresh.resourceId, receiverIspb: row.receiverIspb, inserted: true };
+      const earlier = retried.get(row.bizMsgIdr);
+      if (earlier !== undefined) return { resourceId: earlier, receiverIspb: row.receiverIspb, inserted: false };
+      return new RejectedMessage(routed.length > 1 ? index : null, E2E, `${row.endToEndId} was already used by another credit transfer`, false, row.bizMsgIdr);
     });
-    return { ids, receivers: new Set([...inserted.values()].map((row) => row.receiverIspb)) };
-  }
-
-  /** The SPI's answer to a message it would not take: an admi.002 in the sender's stream. */
-  private async sendRejection(sender: string, rejected: RejectedMessage): Promise<void> {
-    const at = new Date();
-    const xml = renderAdmi002(
-      { rejectedBizMsgIdr: rejected.bizMsgIdr, reason: rejected.malformed ? 'MALF' : 'INVL', description: rejected.message },
-      { bizMsgIdr: newBizMsgIdr(SPI_ISPB, at), from: SPI_ISPB, to: sender, createdAt: at },
-    );
-    await insertRejection(this.db, sender, xml);
-    this.waker.wake([sender]);
   }
 }

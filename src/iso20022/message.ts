@@ -3,17 +3,22 @@
  * SPEC.md §3) and the SPI constants both pacs.008 modules share.
  */
 
-export type TipoConta = 'CACC' | 'SVGS' | 'SLRY' | 'TRAN';
+export type TipoConta = 'CACC' | 'OTHR' | 'SVGS' | 'SLRY' | 'TRAN';
 
 export interface Party {
-  nome: string;
+  /** null for a creditor whose posted pacs.008 carried no name (the SPI's does not). */
+  nome: string | null;
   /** CPF (11 digits) or CNPJ (14). */
   cpfCnpj: string;
   ispb: string;
-  agencia: string;
+  /** Branch, 1-4 digits; null when the account has none (Issr is optional in the SPI's pacs.008). */
+  agencia: string | null;
   contaTransacional: string;
   tipoConta: TipoConta;
 }
+
+/** A party with every field, as the generator makes them. */
+export type CompleteParty = Party & { nome: string; agencia: string };
 
 export interface PixMessage {
   endToEndId: string;
@@ -23,7 +28,8 @@ export interface PixMessage {
   recebedor: Party;
   /** 0–200 characters, may be empty. */
   campoLivre: string;
-  txId: string;
+  /** Only where the local instrument carries one (QR codes, initiators); null for MANU and DICT payments. */
+  txId: string | null;
   /** ISO 8601 UTC with milliseconds, e.g. 2026-11-24T15:30:12.345Z. */
   dataHoraPagamento: string;
 }

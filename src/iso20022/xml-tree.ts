@@ -1,138 +1,105 @@
 /**
- * A strict, one-pass reader of XML documents into the tree read.ts walks:
- * an element with neither attributes nor child elements is its text; any
- * other is an object with its attributes under `@_name` (raw, as written),
- * its child elements by name (an array when a name repeats) and its text
- * under `#text`. Comments, processing instructions and the XML declaration
- * are skipped. The top level is read the same way, so a second root
- * element is an array for the caller to refuse.
+ * Reads an XML document into a namespace-aware element tree, with saxes (a
+ * maintained, conformant, namespace-aware parser) doing the parsing: every
+ * element is known by its local name and namespace URI, whatever prefix the
+ * sender chose (`<Envelope xmlns="…">` and `<env:Envelope xmlns:env="…">` are
+ * the same element). References are decoded by the parser; namespace
+ * declarations are kept apart from the attributes, and every element knows
+ * where it stands in the source (forward.ts splices by it).
  *
- * Why our own: fast-xml-parser's validator and then its parser took 209 µs
- * of the API's CPU per 1.7 KB pacs.008 (2-core AMD EPYC, Node 20), the
- * largest part of an ICOM inbound POST; this pass takes 33 µs, and the
- * bench's inbound step went from 1,398 to 2,768 messages/s (README,
- * Performance). test/unit/xml-tree.test.ts holds it to the library's tree.
+ * saxes builds this tree for a 1.7 KB pacs.008 in 33-37 µs, the fastest of
+ * the namespace-aware parsers measured (docs/performance.md).
  *
- * Refused as malformed: an unclosed, mismatched or stray end tag, a bad name,
- * an attribute not quoted or repeated or holding `<`, `]]>` in text, text
- * outside the root element, a declaration other than at the very start, and
- * any `<!` other than a comment. read.ts refuses DTDs and CDATA with their
- * own errors before calling this, and decodes references in the text it
- * reads (so a bad one is reported with its element's path).
+ * Refused as malformed (XmlSyntaxError, with line and column): anything saxes
+ * refuses (well-formedness, names, characters, undefined entities, an unbound
+ * prefix, text outside the root). read.ts refuses DTDs and CDATA with their own
+ * errors before calling this.
  */
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+
 export class XmlSyntaxError extends Error {
-  constructor(message: string, xml: string, at: number) {
-    const before = xml.slice(0, at).split('\n');
-    super(`${message} (line ${before.length}, column ${before[before.length - 1]!.length + 1})`);
+  constructor(message: string) {
+    super(message);
     this.name = 'XmlSyntaxError';
   }
 }
 
-export type XmlNode = Record<string, unknown>;
-
-const NAME_START = ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
-const NAME = new RegExp(`[${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*`, 'y');
-/** `name="value"` or `name='value'`, after the whitespace that must precede it. */
-const ATTRIBUTE = new RegExp(`[ \\t\\r\\n]+(${NAME.source})[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:"([^"<]*)"|'([^'<]*)')`, 'y');
-const SPACE = /[ \t\r\n]*/y;
-
-interface Open {
+export interface XmlElement {
+  /** Local name, without prefix. */
   name: string;
-  at: number;
-  node: XmlNode;
-  attributes: boolean;
-  children: boolean;
+  /** Namespace URI; '' when the element is in no namespace. */
+  ns: string;
+  /** Attributes in no namespace by local name; namespaced ones as `{uri}local`. */
+  attributes: Record<string, string>;
+  children: XmlElement[];
+  /** The element's own text (references decoded), its children's not included. */
   text: string;
+  /** The prefix its name was written with ('' for none), and the namespaces its start tag declares, as written. */
+  prefix: string;
+  declarations: Record<string, string>;
+  /** Where it stands in the source, in UTF-16 code units: its `<`, after its start tag, its end tag's `</`, after its end tag. */
+  at: { start: number; contentStart: number; contentEnd: number; end: number };
 }
 
-function newElement(name: string, at: number): Open {
-  return { name, at, node: Object.create(null) as XmlNode, attributes: false, children: false, text: '' };
-}
+const XMLNS = 'http://www.w3.org/2000/xmlns/';
 
-/** What an element is once closed: its text alone, or its object. */
-function valueOf(element: Open): unknown {
-  if (!element.attributes && !element.children) return element.text;
-  if (element.text !== '') element.node['#text'] = element.text;
-  return element.node;
-}
+// Most elements have no attributes, and most no children: they share these (frozen) instead of new objects each, which GC felt.
+const NONE: Record<string, string> = Object.freeze(Object.create(null));
+const LEAF: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 
-function addChild(parent: Open, name: string, value: unknown): void {
-  parent.children = true;
-  const existing = parent.node[name];
-  if (existing === undefined) parent.node[name] = value;
-  else if (Array.isArray(existing)) existing.push(value);
-  else parent.node[name] = [existing, value];
-}
-
-function match(pattern: RegExp, xml: string, at: number): RegExpExecArray | null {
-  pattern.lastIndex = at;
-  return pattern.exec(xml);
-}
-
-/** The document's top level: `{ Envelope: {...} }`. Throws XmlSyntaxError. */
-export function readXmlTree(xml: string): XmlNode {
-  const top = newElement('', 0);
-  const stack: Open[] = [top];
-  let at = 0;
-  while (at < xml.length) {
-    const current = stack[stack.length - 1]!;
-    const lt = xml.indexOf('<', at);
-    const textEnd = lt === -1 ? xml.length : lt;
-    if (textEnd > at) {
-      const text = xml.slice(at, textEnd);
-      if (text.includes(']]>')) throw new XmlSyntaxError("']]>' is not allowed in text", xml, at + text.indexOf(']]>'));
-      if (current !== top) current.text += text;
-      else if (text.trim() !== '') throw new XmlSyntaxError('text outside the root element', xml, at);
-      at = textEnd;
-      continue;
-    }
-    if (xml.startsWith('<!--', at)) {
-      const end = xml.indexOf('-->', at + 4);
-      if (end === -1) throw new XmlSyntaxError('unclosed comment', xml, at);
-      at = end + 3;
-    } else if (xml.startsWith('<?', at)) {
-      const end = xml.indexOf('?>', at + 2);
-      if (end === -1) throw new XmlSyntaxError('unclosed processing instruction', xml, at);
-      if (at !== 0 && /^<\?xml[ \t\r\n?]/i.test(xml.slice(at, at + 6))) throw new XmlSyntaxError('an XML declaration is allowed only at the start', xml, at);
-      at = end + 2;
-    } else if (xml.startsWith('<!', at)) {
-      throw new XmlSyntaxError("'<!' other than a comment", xml, at);
-    } else if (xml.startsWith('</', at)) {
-      const name = match(NAME, xml, at + 2)?.[0];
-      const end = name === undefined ? -1 : at + 2 + name.length + match(SPACE, xml, at + 2 + name.length)![0].length;
-      if (name === undefined || xml[end] !== '>') throw new XmlSyntaxError('malformed end tag', xml, at);
-      if (current === top || name !== current.name) throw new XmlSyntaxError(`end tag </${name}> does not close ${current === top ? 'any element' : `<${current.name}>`}`, xml, at);
-      stack.pop();
-      addChild(stack[stack.length - 1]!, name, valueOf(current));
-      at = end + 1;
-    } else {
-      at = readStartTag(xml, at, stack);
-    }
+function element(tag: SaxesTagNS, start: number, contentStart: number): XmlElement {
+  const at = { start, contentStart, contentEnd: contentStart, end: contentStart };
+  let any = false;
+  for (const _ in tag.attributes) {
+    any = true;
+    break;
   }
-  if (stack.length > 1) throw new XmlSyntaxError(`unclosed element <${stack[stack.length - 1]!.name}>`, xml, stack[stack.length - 1]!.at);
-  if (!top.children) throw new XmlSyntaxError('no root element', xml, 0);
-  return top.node;
+  if (!any) return { name: tag.local, ns: tag.uri, attributes: NONE, children: LEAF, text: '', prefix: tag.prefix, declarations: NONE, at };
+  const attributes: Record<string, string> = Object.create(null);
+  const declarations: Record<string, string> = Object.create(null);
+  for (const qname in tag.attributes) {
+    const attribute = tag.attributes[qname]!;
+    if (attribute.uri === XMLNS) declarations[qname] = attribute.value;
+    else attributes[attribute.uri ? `{${attribute.uri}}${attribute.local}` : attribute.local] = attribute.value;
+  }
+  return { name: tag.local, ns: tag.uri, attributes, children: LEAF, text: '', prefix: tag.prefix, declarations, at };
 }
 
-/** Reads `<name attr="v" ...>` or `.../>` at `at`; returns where the tag ends. */
-function readStartTag(xml: string, at: number, stack: Open[]): number {
-  const name = match(NAME, xml, at + 1)?.[0];
-  if (name === undefined) throw new XmlSyntaxError("'<' that starts no tag", xml, at);
-  const element = newElement(name, at);
-  let cursor = at + 1 + name.length;
-  for (let attribute = match(ATTRIBUTE, xml, cursor); attribute; attribute = match(ATTRIBUTE, xml, cursor)) {
-    const key = `@_${attribute[1]}`;
-    if (element.node[key] !== undefined) throw new XmlSyntaxError(`attribute ${attribute[1]} is repeated`, xml, attribute.index);
-    element.node[key] = attribute[2] ?? attribute[3];
-    element.attributes = true;
-    cursor = attribute.index + attribute[0].length;
+/** The root element of `xml`. Throws XmlSyntaxError. */
+export function readXmlTree(xml: string): XmlElement {
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let start = 0;
+  // saxes reports where it is after each token: just past the name (opentagstart), past `>` or `/>`.
+  parser.on('opentagstart', () => {
+    start = xml.lastIndexOf('<', parser.position - 1);
+  });
+  parser.on('opentag', (tag) => {
+    const opened = element(tag, start, parser.position);
+    const parent = stack[stack.length - 1];
+    if (!parent) root = opened;
+    else if (parent.children === LEAF) parent.children = [opened];
+    else parent.children.push(opened);
+    if (!tag.isSelfClosing) stack.push(opened);
+  });
+  parser.on('closetag', (tag) => {
+    if (tag.isSelfClosing) return;
+    const closed = stack.pop()!;
+    closed.at.end = parser.position;
+    closed.at.contentEnd = xml.lastIndexOf('</', parser.position - 1);
+  });
+  parser.on('text', (text) => {
+    const current = stack[stack.length - 1];
+    if (current) current.text += text;
+  });
+  try {
+    parser.write(xml).close();
+  } catch (err) {
+    // saxes says "3:14: unexpected close tag."; the face shows "unexpected close tag (line 3, column 14)".
+    const [, line, column, what] = /^(\d+):(\d+): (.*?)\.?$/s.exec((err as Error).message) ?? [];
+    throw new XmlSyntaxError(what === undefined ? (err as Error).message : `${what} (line ${line}, column ${column})`);
   }
-  cursor += match(SPACE, xml, cursor)![0].length;
-  if (xml.startsWith('/>', cursor)) {
-    addChild(stack[stack.length - 1]!, name, valueOf(element));
-    return cursor + 2;
-  }
-  if (xml[cursor] !== '>') throw new XmlSyntaxError(`malformed start tag <${name}>`, xml, at);
-  stack.push(element);
-  return cursor + 1;
+  if (!root) throw new XmlSyntaxError('no root element');
+  return root;
 }

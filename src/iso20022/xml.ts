@@ -1,6 +1,6 @@
 /**
- * XML 1.0 (Fifth Edition) text and attribute escaping, and the reverse for
- * our reader. What we follow and why:
+ * XML 1.0 (Fifth Edition) text and attribute escaping (the parser, saxes,
+ * decodes what we read). What we follow and why:
  *
  * - The five predefined entities (§4.6) for & < > " ' in both element text
  *   and attribute values: one function, correct in either place.
@@ -19,10 +19,10 @@
  *   since refusing to report a bad message because it was bad helps no one.
  */
 
-/** A character that XML 1.0 cannot carry, or an entity it does not define. */
+/** A character that XML 1.0 cannot carry. */
 export class XmlCharError extends Error {
   constructor(
-    readonly code: 'invalid-char' | 'bad-reference',
+    readonly code: 'invalid-char',
     detail: string,
   ) {
     super(detail);
@@ -74,31 +74,4 @@ export function escapeAttr(value: string): string {
   if (!UNUSUAL.test(value)) return value;
   assertXmlChars(value);
   return value.replace(NEEDS_ESCAPE_ALL, (c) => ATTR_ESCAPES[c]!);
-}
-
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const REFERENCE = /&(?:#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6})|([A-Za-z][A-Za-z0-9]*));|&/g;
-
-/**
- * Decodes the predefined entities and character references of element text
- * that a parser handed over raw (entity processing off), after the §2.11
- * line-end normalisation a conforming parser does. Any other entity is an
- * error: with no DTD allowed, nothing else can be defined.
- */
-export function unescapeText(raw: string): string {
-  const text = raw.indexOf('\r') === -1 ? raw : raw.replace(/\r\n?/g, '\n');
-  if (text.indexOf('&') === -1) return text;
-  return text.replace(REFERENCE, (whole, dec?: string, hex?: string, name?: string) => {
-    if (name !== undefined) {
-      const named = NAMED[name];
-      if (named === undefined) throw new XmlCharError('bad-reference', `undefined entity &${name};`);
-      return named;
-    }
-    if (dec === undefined && hex === undefined) throw new XmlCharError('bad-reference', 'bare "&" in text');
-    const codePoint = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
-    if (codePoint > 0x10ffff) throw new XmlCharError('bad-reference', `${whole} is beyond Unicode`);
-    const char = String.fromCodePoint(codePoint);
-    assertXmlChars(char);
-    return char;
-  });
 }

@@ -8,6 +8,7 @@
  */
 import { schemas } from './schemas.js';
 
+const catalog = { 'application/xml': { schema: { type: 'string', description: '<Catalog><Message>pacs.008.spi.1.16</Message>…</Catalog>' } } } as const;
 const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
 const problem = (description: string) => ({
   description,
@@ -247,7 +248,7 @@ export const openApiDocument = {
     '/api/v1/in/{ispb}/msgs': {
       post: {
         summary:
-          'ICOM: send messages as this participant: one (application/xml) or up to 10 (multipart/mixed of application/xml parts), optionally Content-Encoding: gzip. pacs.008 goes to its creditor agent; pacs.002 and pacs.004 to the sender of the transfer they name. All or nothing: a bad message rejects the request and puts an admi.002 in the sender’s stream',
+          'ICOM: send messages as this participant: one (application/xml) or up to 10 (multipart/mixed of application/xml parts), optionally Content-Encoding: gzip. pacs.008 goes to its creditor agent; pacs.002 and pacs.004 to the sender of the transfer they name, each with the SPI’s AppHdr. As on ICOM, 201 means stored: a message the SPI will not process (unreadable, a rule broken) is answered with an admi.002 in the sender’s stream, never with an HTTP error too',
         parameters: [participant],
         requestBody: {
           required: true,
@@ -258,17 +259,22 @@ export const openApiDocument = {
         },
         responses: {
           '201': {
-            description: 'Stored; a retried BizMsgIdr answers the PI-ResourceId it got the first time and stores nothing',
+            description: 'Stored; a retried BizMsgIdr answers the PI-ResourceId it got the first time and stores nothing; a refused message stores only its admi.002',
             headers: { 'PI-ResourceId': { required: true, description: 'The id of each message, in order, comma-separated', schema: { type: 'string' } } },
           },
-          '400': problemXml('Malformed ISPB, XML, MIME, gzip or UTF-8; more than 10 parts'),
+          '400': problemXml('Malformed ISPB, MIME, gzip or UTF-8; more than 10 parts'),
           '413': problemXml('Body over 1 MiB (after gzip) or a message over 64 KiB'),
           '415': problemXml('A media type other than application/xml or multipart/mixed, or a charset other than UTF-8'),
-          '422': problemXml('A message breaks a rule (the detail names the part and the field): sender, receiver, amounts, EndToEndId taken, unknown original transfer'),
           '429': icomTrafficLimited,
           '503': icomUnavailable,
         },
       },
+    },
+    '/api/v1/in/catalog': {
+      get: { summary: 'ICOM: the message versions a participant may post', responses: { '200': { description: 'A Catalog of Message elements (MsgDefIdr values)', content: catalog } } },
+    },
+    '/api/v1/out/catalog': {
+      get: { summary: 'ICOM: the message versions the streams carry', responses: { '200': { description: 'A Catalog of Message elements (MsgDefIdr values)', content: catalog } } },
     },
     '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'Running', content: json('Status') } } } },
     '/ready': { get: { summary: 'Readiness: the database answers', responses: { '200': { description: 'Ready', content: json('Status') }, '503': unavailable } } },

@@ -28,15 +28,16 @@ const generationJobFields = {
 export const schemas = {
   Party: {
     type: 'object',
+    description: 'A party as generated (every field set, digits only) or as a participant posted it in a pacs.008 (a creditor may come without a name, an account without a branch)',
     required: ['nome', 'cpfCnpj', 'ispb', 'agencia', 'contaTransacional', 'tipoConta'],
     additionalProperties: false,
     properties: {
-      nome: { type: 'string', minLength: 1, maxLength: 140 },
-      cpfCnpj: { type: 'string', pattern: '^([0-9]{11}|[0-9]{14})$', description: 'CPF (11 digits) or CNPJ (14), valid check digits' },
-      ispb: digits(8, 8),
-      agencia: digits(1, 4),
-      contaTransacional: digits(1, 20),
-      tipoConta: { type: 'string', enum: ['CACC', 'SVGS', 'SLRY', 'TRAN'] },
+      nome: { type: ['string', 'null'], minLength: 1, maxLength: 140 },
+      cpfCnpj: { type: 'string', pattern: '^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$', description: 'CPF (11 digits) or CNPJ (14: 12 of [0-9A-Z], 2 check digits)' },
+      ispb: { type: 'string', pattern: '^[0-9A-Z]{8}$' },
+      agencia: { type: ['string', 'null'], pattern: '^[0-9]{1,4}$' },
+      contaTransacional: { type: 'string', pattern: '^[0-9A-Z]{1,20}$' },
+      tipoConta: { type: 'string', enum: ['CACC', 'OTHR', 'SVGS', 'SLRY', 'TRAN'] },
     },
   },
   Message: {
@@ -44,12 +45,12 @@ export const schemas = {
     required: ['endToEndId', 'valor', 'pagador', 'recebedor', 'campoLivre', 'txId', 'dataHoraPagamento'],
     additionalProperties: false,
     properties: {
-      endToEndId: { type: 'string', pattern: '^E[0-9]{8}[0-9]{12}[A-Za-z0-9]{11}$', description: 'E + payer ISPB + yyyyMMddHHmm (UTC) + 11 alphanumerics' },
+      endToEndId: { type: 'string', pattern: '^E[0-9A-Z]{8}[0-9]{12}[A-Za-z0-9]{11}$', description: 'E + payer ISPB + yyyyMMddHHmm (UTC) + 11 alphanumerics' },
       valor: { type: 'number', exclusiveMinimum: 0, multipleOf: 0.01 },
       pagador: { $ref: '#/components/schemas/Party' },
       recebedor: { $ref: '#/components/schemas/Party' },
       campoLivre: { type: 'string', maxLength: 200 },
-      txId: { type: 'string', pattern: '^[A-Za-z0-9]{26,35}$' },
+      txId: { type: ['string', 'null'], pattern: '^[A-Za-z0-9]{1,35}$', description: 'generated: 26-35 characters; null for a posted manual (MANU) or Pix-key (DICT) payment, which carries none' },
       dataHoraPagamento: { type: 'string', format: 'date-time' },
     },
   },

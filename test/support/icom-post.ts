@@ -29,7 +29,7 @@ export function creditTransfer(payer: string, receiver: string): Built {
   return { xml: renderPacs008(message, { bizMsgIdr, from: payer, to: SPI_ISPB, createdAt: new Date() }), bizMsgIdr, endToEndId };
 }
 
-/** The transfer with an amount of three decimals, which inbound refuses (422, and an admi.002 naming IntrBkSttlmAmt). */
+/** The transfer with an amount of three decimals, which inbound refuses (201, and an admi.002 naming IntrBkSttlmAmt). */
 export function withThreeDecimalAmount(xml: string): string {
   return xml.replace(/(<IntrBkSttlmAmt Ccy="BRL">\d+\.\d\d)/, '$15');
 }

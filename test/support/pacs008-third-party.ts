@@ -14,10 +14,10 @@ export function jsonFromThirdParty(tx: N): PixMessage {
     const id = tx[role].Id;
     if (Object.keys(id).length !== 1) throw new Error(`${role}/Id holds ${Object.keys(id).join(', ')}`);
     return {
-      nome: tx[role].Nm,
+      nome: tx[role].Nm ?? null,
       cpfCnpj: (id.PrvtId ?? id.OrgId).Othr.Id,
       ispb: tx[`${role}Agt`].FinInstnId.ClrSysMmbId.MmbId,
-      agencia: tx[`${role}Acct`].Id.Othr.Issr,
+      agencia: tx[`${role}Acct`].Id.Othr.Issr ?? null,
       contaTransacional: tx[`${role}Acct`].Id.Othr.Id,
       tipoConta: tx[`${role}Acct`].Tp.Cd,
     };
@@ -28,7 +28,12 @@ export function jsonFromThirdParty(tx: N): PixMessage {
     pagador: party('Dbtr'),
     recebedor: party('Cdtr'),
     campoLivre: tx.RmtInf?.Ustrd ?? '',
-    txId: tx.PmtId.TxId,
+    txId: tx.PmtId.TxId ?? null,
     dataHoraPagamento: tx.AccptncDtTm,
   };
+}
+
+/** What survives the SPI's pacs.008: all of the JSON but the creditor's name, which it does not carry. */
+export function withoutCreditorName<M extends { recebedor: object }>(message: M): M {
+  return { ...message, recebedor: { ...message.recebedor, nome: null } };
 }

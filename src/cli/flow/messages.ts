@@ -9,8 +9,8 @@
  * both are exactly what the API's inbound checks expect.
  *
  * Read: each delivered document through readInbound (the API's own reader):
- * B's transfers arrive as A posted them and A's reports as B posted them,
- * byte for byte. An admi.002 is the SPI refusing something one side posted.
+ * B's transfers arrive as A wrote them and A's reports as B wrote them, each
+ * with the SPI's AppHdr. An admi.002 is the SPI refusing something one side posted.
  */
 import { randomCampoLivre, randomParty } from '../../generation/rules/parties.js';
 import { txId } from '../../generation/rules/ids.js';
@@ -20,7 +20,7 @@ import { readInbound } from '../../iso20022/inbound.js';
 import { ADMI002_MSG_DEF_IDR, SPI_ISPB, type PixMessage } from '../../iso20022/message.js';
 import { renderPacs002 } from '../../iso20022/pacs002.js';
 import { renderPacs008 } from '../../iso20022/pacs008.js';
-import { el, Iso20022ReadError, parse, text } from '../../iso20022/read.js';
+import { el, has, Iso20022ReadError, parse, text } from '../../iso20022/read.js';
 
 export interface BuiltTransfer {
   endToEndId: string;
@@ -89,7 +89,7 @@ function readReject(xml: string): Delivered | null {
     const path = 'Envelope/Document/admi.002.001.01';
     const reject = el(env, 'Envelope', 'Document', 'admi.002.001.01');
     const rsn = el(reject, path, 'Rsn');
-    const reason = text(rsn, `${path}/Rsn`, ['RsnDesc' in rsn ? 'RsnDesc' : 'RjctgPtyRsn']);
+    const reason = text(rsn, `${path}/Rsn`, [has(rsn, 'RsnDesc') ? 'RsnDesc' : 'RjctgPtyRsn']);
     return { kind: 'admi.002', description: `${text(reject, path, ['RltdRef', 'Ref'])}: ${reason}` };
   } catch (err) {
     if (err instanceof Iso20022ReadError) return null;

@@ -4,7 +4,7 @@
  * realistic messages, the CLI's flow rehearsal included, draws from the same
  * rules without loading the generator's SQL.
  */
-import type { Party } from '../../iso20022/message.js';
+import type { CompleteParty } from '../../iso20022/message.js';
 import { randomCnpj, randomCpf } from './documents.js';
 import { TIPOS_CONTA } from './formats.js';
 import { randomCompanyName, randomPersonName } from './names.js';
@@ -13,7 +13,7 @@ import { pick, randomDigits, randomInt } from './random.js';
 const CAMPO_LIVRE_SAMPLES = ['Aluguel', 'Pagamento de pedido', 'Mensalidade escolar', 'Divisão da conta', 'Reembolso', 'Serviços prestados'];
 
 /** A client of the PSP `ispb`: a person (CPF) or, one time in five, a company (CNPJ), with a branch and an account. */
-export function randomParty(ispb: string): Party {
+export function randomParty(ispb: string): CompleteParty {
   const company = randomInt(1, 5) === 1;
   return {
     nome: company ? randomCompanyName() : randomPersonName(),

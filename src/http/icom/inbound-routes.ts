@@ -1,7 +1,8 @@
 /**
  * ICOM inbound (POST /api/v1/in/{ispb}/msgs): a participant sends one message
  * (application/xml) or up to 10 (multipart/mixed), optionally gzip-compressed.
- * 201 with PI-ResourceId: one id, or the ids of the parts in order, comma-separated.
+ * 201 with PI-ResourceId: one id, or the ids of the parts in order, comma-separated;
+ * a part the SPI refuses is answered with an admi.002 on the sender's stream.
  */
 import express, { Router } from 'express';
 import type { InboundService } from '../../inbound/service.js';
@@ -22,8 +23,9 @@ export function icomInboundRoutes(inbound: InboundService): Router {
       const ispb = parseParticipant(req.params.ispb);
       annotateLog(res, { ispb });
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const ids = await inbound.accept(ispb, postedDocuments(req.headers['content-type'], body));
-      res.setHeader(PI_RESOURCE_ID, ids.join(', '));
+      const { resourceIds, rejected } = await inbound.accept(ispb, postedDocuments(req.headers['content-type'], body));
+      if (rejected.length > 0) annotateLog(res, { rejected });
+      res.setHeader(PI_RESOURCE_ID, resourceIds.join(', '));
       res.status(201).end();
     })
     .all(methodNotAllowed(['POST']));

@@ -10,7 +10,7 @@
  * body parser or the database sees the request. A certificate whose CN is no
  * ISPB (a monitoring client's) operates no participant. Paths that name none
  * (/health, /metrics, the challenge face's /api/pix and /api/util) are not
- * checked here: the handshake is all they get.
+ * checked here, nor is ICOM's catalogue: the handshake is all they get.
  */
 import type { RequestHandler } from 'express';
 import type { Socket } from 'node:net';
@@ -22,7 +22,8 @@ import { PARTICIPANT } from './params.js';
 
 // Raw (undecoded) path: an ISPB never needs percent-encoding, so an encoded
 // segment can never equal the certificate's and is refused, never decoded into a match.
-const PARTICIPANT_PATH = /^\/api\/v1\/(?:in|out)\/([^/]*)/;
+// The catalogue (/api/v1/in/catalog, /api/v1/out/catalog) names no participant: any certificate may read it.
+const PARTICIPANT_PATH = /^\/api\/v1\/(?:in|out)\/(?!catalog$)([^/]*)/;
 
 interface Subject {
   /** The subject CN as written (for the log), when it is a single string. */

@@ -16,7 +16,7 @@ export const INBOUND_BODY_LIMIT_BYTES = 1024 * 1024;
 /** One message: well above any pacs.008, pacs.002 or pacs.004 the catalogue allows. */
 export const INBOUND_PART_LIMIT_BYTES = 64 * 1024;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }); // keep a BOM: stored byte for byte
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }); // a BOM is kept for the parser, which takes it
 
 function mediaType(header: string | undefined): { type: string; charset: string | undefined } {
   const [type, ...params] = (header ?? '').split(';').map((part) => part.trim());

@@ -7,6 +7,7 @@
  * Returns the PI-ResourceId and receiver of each message inserted, by BizMsgIdr.
  */
 import type { Queryable } from '../../db/database.js';
+import { columnNames, valuesList } from '../../db/values-list.js';
 
 export interface PostedRow {
   kind: 'pacs.008' | 'pacs.002' | 'pacs.004';
@@ -16,17 +17,21 @@ export interface PostedRow {
   endToEndId: string;
   xml: string;
   /** A credit transfer's challenge columns and JSON; null for other kinds. */
-  transfer: { valor: number; payerId: number; receiverId: number; campoLivre: string; txId: string; paidAt: string; json: string } | null;
+  transfer: { valor: number; payerId: number; receiverId: number; campoLivre: string; txId: string | null; paidAt: string; json: string } | null;
 }
 
-const INSERT_POSTED_SQL = `INSERT INTO messages (kind, receiver_ispb, sender_ispb, biz_msg_idr, end_to_end_id, xml,
-                      valor, payer_id, receiver_id, campo_livre, tx_id, paid_at, json)
-SELECT k, r, s, b, e, x, v, p, c, coalesce(l, ''), t, a, j
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-              $7::numeric[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
-       AS u (k, r, s, b, e, x, v, p, c, l, t, a, j)
-ON CONFLICT DO NOTHING
-RETURNING biz_msg_idr, resource_id, receiver_ispb`;
+const COLUMNS = ['kind', 'receiver_ispb', 'sender_ispb', 'biz_msg_idr', 'end_to_end_id', 'xml', 'valor::numeric', 'payer_id::bigint', 'receiver_id::bigint', 'campo_livre', 'tx_id', 'paid_at::timestamptz', 'json'];
+
+/** One prepared statement per row count (a request holds 1 to 10 messages); a VALUES list, not arrays (../../db/values-list.ts). */
+const statements = new Map<number, { name: string; text: string }>();
+function insertPostedSql(rows: number): { name: string; text: string } {
+  let statement = statements.get(rows);
+  if (!statement) {
+    const text = `INSERT INTO messages (${columnNames(COLUMNS)})\n${valuesList(COLUMNS, rows)}\nON CONFLICT DO NOTHING\nRETURNING biz_msg_idr, resource_id, receiver_ispb`;
+    statements.set(rows, (statement = { name: `pix-insert-posted-${rows}`, text }));
+  }
+  return statement;
+}
 
 export interface Inserted {
   resourceId: string;
@@ -34,25 +39,12 @@ export interface Inserted {
 }
 
 export async function insertPosted(db: Queryable, rows: readonly PostedRow[]): Promise<Map<string, Inserted>> {
-  const of = <T>(pick: (row: PostedRow) => T) => rows.map(pick);
-  const { rows: inserted } = await db.query<{ biz_msg_idr: string; resource_id: string; receiver_ispb: string }>(
-    { name: 'pix-insert-posted', text: INSERT_POSTED_SQL },
-    [
-      of((row) => row.kind),
-      of((row) => row.receiverIspb),
-      of((row) => row.senderIspb),
-      of((row) => row.bizMsgIdr),
-      of((row) => row.endToEndId),
-      of((row) => row.xml),
-      of((row) => row.transfer?.valor ?? null),
-      of((row) => row.transfer?.payerId ?? null),
-      of((row) => row.transfer?.receiverId ?? null),
-      of((row) => row.transfer?.campoLivre ?? null),
-      of((row) => row.transfer?.txId ?? null),
-      of((row) => row.transfer?.paidAt ?? null),
-      of((row) => row.transfer?.json ?? null),
-    ],
-  );
+  const values = rows.flatMap((row) => [
+    row.kind, row.receiverIspb, row.senderIspb, row.bizMsgIdr, row.endToEndId, row.xml,
+    row.transfer?.valor ?? null, row.transfer?.payerId ?? null, row.transfer?.receiverId ?? null,
+    row.transfer?.campoLivre ?? '', row.transfer?.txId ?? null, row.transfer?.paidAt ?? null, row.transfer?.json ?? null,
+  ]);
+  const { rows: inserted } = await db.query<{ biz_msg_idr: string; resource_id: string; receiver_ispb: string }>({ ...insertPostedSql(rows.length), values });
   return new Map(inserted.map((row) => [row.biz_msg_idr, { resourceId: row.resource_id, receiverIspb: row.receiver_ispb }]));
 }
 

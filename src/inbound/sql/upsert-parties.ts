@@ -2,7 +2,8 @@
  * The clients of posted credit transfers: each account (ISPB, branch, account,
  * CPF/CNPJ) stored once, as the generator's are; returns their ids in order.
  * An account already stored keeps its stored name (the JSON form of the
- * messages already there must not change under them).
+ * messages already there must not change under them); a new creditor posted
+ * without a name is stored with none.
  */
 import type { Queryable } from '../../db/database.js';
 import type { Party } from '../../iso20022/message.js';
@@ -27,7 +28,8 @@ export const PARTY_IDS_SQL = `SELECT c.id
 
 export async function upsertParties(db: Queryable, parties: readonly Party[]): Promise<number[]> {
   const column = <K extends keyof Party>(key: K) => parties.map((party) => party[key]);
-  const values = [column('nome'), column('cpfCnpj'), column('ispb'), column('agencia'), column('contaTransacional'), column('tipoConta')];
+  // An account without a branch is stored with agencia '' (migrations/…-participants-as-sent.js).
+  const values = [column('nome'), column('cpfCnpj'), column('ispb'), parties.map((party) => party.agencia ?? ''), column('contaTransacional'), column('tipoConta')];
   await db.query(
     {
       name: 'pix-add-parties',

@@ -3,11 +3,13 @@
  * the hot path never hydrates objects or re-serialises them. Expects the
  * message as `m`. Each party is a lookup by primary key (a scalar subquery, not
  * a join), so the plan stays an index lookup per message however large
- * `clients` grows and whatever the planner guesses about the batch.
+ * `clients` grows and whatever the planner guesses about the batch. An
+ * account stored without a branch ('') shows agencia null, as a transfer
+ * without a TxId shows txId null.
  */
 function partyJson(clientId: string): string {
   return `(SELECT json_build_object(
-      'nome', c.nome, 'cpfCnpj', c.cpf_cnpj, 'ispb', c.ispb, 'agencia', c.agencia,
+      'nome', c.nome, 'cpfCnpj', c.cpf_cnpj, 'ispb', c.ispb, 'agencia', nullif(c.agencia, ''),
       'contaTransacional', c.conta_transacional, 'tipoConta', c.tipo_conta)
      FROM clients c WHERE c.id = ${clientId})`;
 }

@@ -1,0 +1,19 @@
+/**
+ * The SPI's answer to a message it will not process: an admi.002 on the
+ * sender's stream (ICOM manual, via the sources in docs/icom.md: the
+ * interface stores what it is sent and answers schema, signature and version
+ * errors asynchronously, with an admi.002). RltdRef/Ref names the rejected
+ * message by its BizMsgIdr, or, when none could be read, by the PI-ResourceId
+ * its POST was answered with.
+ */
+import { renderAdmi002 } from '../iso20022/admi002.js';
+import { newBizMsgIdr } from '../iso20022/ids.js';
+import { SPI_ISPB } from '../iso20022/message.js';
+import type { RejectedMessage } from './errors.js';
+
+export function rejectionXml(sender: string, rejected: RejectedMessage, resourceId: string, at: Date): string {
+  return renderAdmi002(
+    { rejectedBizMsgIdr: rejected.bizMsgIdr ?? resourceId, reason: rejected.malformed ? 'MALF' : 'INVL', description: rejected.message },
+    { bizMsgIdr: newBizMsgIdr(SPI_ISPB, at), from: SPI_ISPB, to: sender, createdAt: at },
+  );
+}
