@@ -192,6 +192,18 @@ describe('a certificate operates the participant its CN names', () => {
     expect((await request('/ready', monitoring)).status).toBe(200);
   });
 
+  it('ICOM’s catalogue names no participant: a participant’s certificate and one naming none both read it', async () => {
+    for (const client of [participantA, monitoring]) {
+      for (const direction of ['in', 'out']) {
+        const reply = await request(`/api/v1/${direction}/catalog`, client);
+        expect(reply.status).toBe(200);
+        expect(reply.body).toContain('<Message>pacs.008.spi.1.16</Message>');
+      }
+    }
+    // A lookalike path still names a participant, and is still refused.
+    expectForbidden(await request('/api/v1/in/catalogs/msgs', participantA, 'POST', { 'content-type': 'application/xml' }, '<Envelope/>'), 'POST', '/api/v1/in/catalogs/msgs');
+  });
+
   it('the challenge face is not bound to a participant: any certificate of the CA may use it', async () => {
     const ispb = randomIspb();
     const generated = await request(`/api/util/msgs/${ispb}/2`, participantA, 'POST');
