@@ -11,7 +11,8 @@
  *     <ds:KeyInfo Id="key-info-id"> X509Data/X509IssuerSerial (issuer name, decimal serial)
  *
  * The output is deterministic: the same message, key and certificate give
- * the same bytes (RSA PKCS#1 v1.5 signatures have no randomness). Sgntr may
+ * the same bytes (RSA PKCS#1 v1.5 signatures have no randomness), and
+ * outside Sgntr they are the sender's own (splice.ts). Sgntr may
  * be empty (<Sgntr/>) or hold an old signature, which is replaced; an AppHdr
  * without Sgntr gets one. Any prefix or default namespace is kept.
  *
@@ -25,6 +26,7 @@ import { digest, signWith, transformElement } from './canonical.js';
 import { parseCertificate, type CertificateInfo } from './certificates.js';
 import { renderKeyInfo } from './key-info.js';
 import { childElements, dsChildren, locateParts, parseXml } from './spi-message.js';
+import { spliceSgntr } from './splice.js';
 
 export interface SigningCredentials {
   /** PKCS#8 or PKCS#1 PEM, or a KeyObject already made. */
@@ -126,7 +128,8 @@ export class MessageSigner {
     if (!canonicalSignedInfo.ok) throw new SigningError(canonicalSignedInfo.problem);
     const value = signWith(this.signatureMethod, canonicalSignedInfo.canonical, this.key);
     dsChildren(signature, 'SignatureValue')[0]!.appendChild(doc.createTextNode(value));
-    return new XMLSerializer().serializeToString(doc);
+    // The sender's bytes outside Sgntr, kept as written; the whole DOM re-serialized only where Sgntr cannot be located in the text.
+    return spliceSgntr(xml, doc, sgntr) ?? new XMLSerializer().serializeToString(doc);
   }
 
   /** A Sgntr in the AppHdr's namespace and prefix, where the schema puts it: before any Rltd, else last. */

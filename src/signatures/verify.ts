@@ -106,7 +106,7 @@ function diagnose(xml: string, options: VerifyOptions): Diagnosis {
   const parsed = parseXml(xml);
   if (!parsed.ok) return failed([{ code: parsed.code, severity: 'error', message: `the message is not readable XML: ${parsed.detail}` }], true, { appHdrFrom: null, expected });
   const located = locateParts(parsed.doc);
-  if (!located.ok) return failed([{ code: 'envelope-malformed', severity: 'error', message: located.detail }], allSignatures(parsed.doc).length > 0, { appHdrFrom: null, expected });
+  if (!located.ok) return failed([{ code: 'envelope-malformed', severity: 'error', message: located.detail }], true, { appHdrFrom: null, expected });
   const parts: SpiMessageParts = located.parts;
   const sender = { appHdrFrom: parts.fromIspb, expected };
   const findings: Finding[] = [];
