@@ -7,7 +7,7 @@
  * Rate = unique messages / (first request sent -> last message received).
  */
 import { setMaxListeners } from 'node:events';
-import { countMessagesByState } from '../src/stream/sql/count-messages.js';
+import { countMessagesByState } from '../src/inspection/sql/count-messages.js';
 import type { Queryable } from '../src/db/database.js';
 import { collectorAgent, endToEndIds, HttpClient, isAbort, pullNextOf, sleep, type HttpReply } from './http-client.js';
 import { cpu } from './cpu-split.js';

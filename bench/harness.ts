@@ -10,8 +10,8 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { projectRoot } from '../src/lib/paths.js';
-import { prepareDatabase } from '../support/database.js';
-import { freePort } from '../support/free-port.js';
+import { prepareDatabase } from '../testkit/database.js';
+import { freePort } from '../testkit/free-port.js';
 import { sleep } from './http-client.js';
 import { progress } from './stats.js';
 

@@ -1,7 +1,7 @@
 /**
  * Step `retention`: claims and drains with BENCH_RETENTION_ROWS (default
  * 10,000,000) acknowledged rows in the tables, while retention deletes them,
- * and after. The rows go in straight with SQL (support/acknowledged-rows.ts),
+ * and after. The rows go in straight with SQL (testkit/acknowledged-rows.ts),
  * dated 2 days back (younger than the API's own job deletes, 168 h; older
  * than this step's cutoff, 1 day), then VACUUM ANALYZE, as autovacuum would have left a
  * table that old. Each phase times the per-pull statement (claim-transaction.ts)
@@ -10,9 +10,9 @@
  * whole run rather than drain their ISPB in its first seconds.
  */
 import pg from 'pg';
-import { insertAcknowledgedRows } from '../support/acknowledged-rows.js';
-import { onServer as admin } from '../support/database.js';
-import { dropAcknowledgedMessages, type RetentionRun } from '../src/stream/retention.js';
+import { insertAcknowledgedRows } from '../testkit/acknowledged-rows.js';
+import { onServer as admin } from '../testkit/database.js';
+import { dropAcknowledgedMessages, type RetentionRun } from '../src/retention/drop-acknowledged.js';
 import { RETENTION_BATCH_DEFAULT } from '../src/config.js';
 import { RETENTION_REST_RATIO } from '../src/jobs/drop-acknowledged.js';
 import { benchDatabase, closeDirectStream, openDirectStream, pull } from './claim-transaction.js';

@@ -19,7 +19,7 @@
  * soak API's chain runs every 10 s. The soak is the last step for that reason.
  */
 import pg from 'pg';
-import { countMessagesByState } from '../src/stream/sql/count-messages.js';
+import { countMessagesByState } from '../src/inspection/sql/count-messages.js';
 import { CollectorFleet } from './fleet.js';
 import type { Harness } from './harness.js';
 import { HttpClient, sleep } from './http-client.js';

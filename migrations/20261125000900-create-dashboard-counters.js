@@ -33,11 +33,11 @@
  * iterations_created_at: the delivery-rate and latency charts read the
  * iterations of the last seconds. Without it every read was a parallel seq scan
  * of all 130,000 iterations (210-290 ms); with it, 10 s of iterations (~1,500)
- * in 10 ms, latency lookups included (see src/stream/sql/dashboard-deliveries.ts).
+ * in 10 ms, latency lookups included (see src/inspection/sql/deliveries-per-bucket.ts).
  */
 // Every trigger only appends a row: concurrent inserts (posted messages of one
 // receiver arrive many at a time) never wait on one counter row. The dashboard
-// folds the ledger into one row per ISPB as it reads (src/stream/sql/dashboard-counts.ts).
+// folds the ledger into one row per ISPB as it reads (src/inspection/sql/ispb-counts.ts).
 const COUNT_TRIGGERS = `
   CREATE FUNCTION ispb_message_counts_add() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN

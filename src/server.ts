@@ -23,7 +23,7 @@ import { MESSAGES_CHANNEL, readNotification } from './stream/channel.js';
 import { LongPoll } from './stream/long-poll.js';
 import { ClaimFloors } from './stream/claim-floors.js';
 import { countAllOpenStreams } from './stream/sql/collector-slots.js';
-import { readPendingTotal } from './stream/sql/dashboard-counts.js';
+import { readPendingTotal } from './inspection/sql/ispb-counts.js';
 import { Wakes } from './stream/wakes.js';
 
 export interface RunningServer {

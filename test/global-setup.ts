@@ -1,12 +1,12 @@
 /**
  * Runs once per `npm test`: a real PostgreSQL for the whole suite, migrated
- * once (support/database.ts: DATABASE_URL, else a fresh embedded cluster of
+ * once (testkit/database.ts: DATABASE_URL, else a fresh embedded cluster of
  * this run's own, so it runs beside `npm start` and other runs). Tests never
  * clean up: each works under its own random ISPB.
  *
  * Runs outside jest's module system, so it loads the compiled helper (`npm test` builds first).
  */
-import { prepareDatabase, type PreparedDatabase } from '../dist/support/database';
+import { prepareDatabase, type PreparedDatabase } from '../dist/testkit/database';
 
 export default async function globalSetup(): Promise<void> {
   const prepared = await prepareDatabase({

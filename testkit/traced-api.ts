@@ -1,5 +1,5 @@
 /**
- * The API with tracing into memory, as a child process for test/tracing.test.ts
+ * The API with tracing into memory, as a child process for test/http/tracing.test.ts
  * (`fork` with an IPC channel, configured by the environment like main).
  *
  * Why a child process: the instrumentations patch express, pg and node:http

@@ -44,7 +44,7 @@ export class Database implements Queryable {
       // pull statement marked claimed rows through a Seq Scan of deliveries per
       // row (130 loops in one group), its mean grew to 6.3 ms and the backlog
       // never drained (PostgreSQL 15, pg_stat_statements and auto_explain;
-      // test/plan-fresh-database.test.ts). No JIT: a short statement never
+      // test/stream/plan-fresh-database.test.ts). No JIT: a short statement never
       // repays compiling, and where no index serves, the disabled scan's cost
       // would cross the JIT threshold.
       options: '-c lock_timeout=5000 -c statement_timeout=30000 -c plan_cache_mode=force_generic_plan -c enable_seqscan=off -c jit=off',

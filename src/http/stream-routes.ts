@@ -6,9 +6,17 @@
  */
 import type { Request, Response, Router } from 'express';
 import type { Delivery, PullOptions, StreamFace, StreamService } from '../stream/service.js';
-import { hangUpSignal } from './hang-up.js';
 import { methodNotAllowed, refuseHead } from './methods.js';
 import { annotateLog } from './request-log.js';
+
+/** Aborts when the client hangs up before we answered, ending its long poll. */
+function hangUpSignal(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
 
 export interface StreamFaceRoutes {
   face: StreamFace;

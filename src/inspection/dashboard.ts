@@ -10,9 +10,9 @@
  * than the whole window. The bucket in progress is left out of the charts.
  */
 import type { Queryable } from '../db/database.js';
-import { foldIspbCounts, readIspbCounts, type IspbCounts } from './sql/dashboard-counts.js';
-import { readDeliveries, type DeliveryBucket } from './sql/dashboard-deliveries.js';
-import { readRecentJobs, type JobProgress } from './sql/dashboard-jobs.js';
+import { foldIspbCounts, readIspbCounts, type IspbCounts } from './sql/ispb-counts.js';
+import { readDeliveries, type DeliveryBucket } from './sql/deliveries-per-bucket.js';
+import { readRecentJobs, type JobProgress } from './sql/recent-jobs.js';
 
 export type { IspbCounts, DeliveryBucket, JobProgress };
 

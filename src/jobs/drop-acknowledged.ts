@@ -11,7 +11,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { createQueue } from './queue.js';
-import { dropAcknowledgedMessages } from '../stream/retention.js';
+import { dropAcknowledgedMessages } from '../retention/drop-acknowledged.js';
 
 export const DROP_ACKNOWLEDGED = 'drop-acknowledged';
 

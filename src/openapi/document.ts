@@ -3,7 +3,7 @@
  * Any other method on a described path answers 405 problem+json with Allow,
  * and OPTIONS answers 204 with Allow (OpenAPI has no place for responses of
  * undescribed methods). HEAD runs as GET, except where a GET has side effects.
- * test/openapi.test.ts checks it against the routes the app registers and
+ * test/artefacts/openapi.test.ts checks it against the routes the app registers and
  * validates the suite's responses against it.
  */
 import { schemas } from './schemas.js';

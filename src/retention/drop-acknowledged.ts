@@ -45,11 +45,11 @@
  * the end so it stays one row per ISPB.
  */
 import type { Database } from '../db/database.js';
-import { foldIspbCounts } from './sql/dashboard-counts.js';
-import { dropAcknowledgedOf } from './sql/retention-drop-messages.js';
-import { dropIterations } from './sql/retention-drop-iterations.js';
-import { dropEndedStreams } from './sql/retention-drop-streams.js';
-import { pickExpiredIterations, type IterationCursor } from './sql/retention-pick.js';
+import { foldIspbCounts } from '../inspection/sql/ispb-counts.js';
+import { dropAcknowledgedOf } from './sql/drop-messages.js';
+import { dropIterations } from './sql/drop-iterations.js';
+import { dropEndedStreams } from './sql/drop-streams.js';
+import { pickExpiredIterations, type IterationCursor } from './sql/pick-batch.js';
 
 export interface RetentionOptions {
   /** Rows created (iterations) or closed (streams) before this go. */

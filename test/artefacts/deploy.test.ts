@@ -10,26 +10,26 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
-import { drain, get } from './support/collector';
-import { randomIspb } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { drain, get } from '../support/collector';
+import { randomIspb } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
+import { systemTool } from '../support/system-tool';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 // --- promtool -------------------------------------------------------------------
 
-/** Runs promtool from the repository root; a missing promtool is a failure, never a skip. */
+const PROMTOOL = systemTool('promtool', 'prometheus');
+
+/** Runs promtool from the repository root. */
 function promtool(...args: string[]): { status: number | null; output: string } {
-  const run = spawnSync('promtool', args, { cwd: root, encoding: 'utf8' });
-  if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-    throw new Error('promtool is not installed. .ci/run installs it (Debian package "prometheus"); locally: apt-get install -y prometheus');
-  }
+  const run = spawnSync(PROMTOOL.path!, args, { cwd: root, encoding: 'utf8' });
   if (run.error) throw run.error;
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
-describe('promtool', () => {
+PROMTOOL.describe('promtool', () => {
   // The output is part of the compared value, so a failure shows what promtool said.
   it.each([
     ['check config', 'deploy/prometheus/prometheus.yml'],

@@ -10,9 +10,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../../src/config';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 // --- a tiny Dockerfile parser -------------------------------------------------

@@ -10,11 +10,11 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { relocatedDataDir } from '../src/db/embedded-postgres';
-import { freePort } from '../support/free-port';
-import { randomIspb } from './support/factories';
+import { relocatedDataDir } from '../../src/db/embedded-postgres';
+import { freePort } from '../../testkit/free-port';
+import { randomIspb } from '../support/factories';
 
-const PROJECT = path.resolve(__dirname, '..');
+const PROJECT = path.resolve(__dirname, '../..');
 const AS_ROOT = process.getuid?.() === 0;
 const TITLE = 'npm start as root from a mode-700 directory';
 

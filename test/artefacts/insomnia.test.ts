@@ -9,10 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomIspb } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { randomIspb } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 
 interface Resource {
   _id: string;

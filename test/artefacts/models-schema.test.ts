@@ -5,10 +5,10 @@
  */
 import type { ModelStatic, Model } from 'sequelize';
 import pino from 'pino';
-import { Database } from '../src/db/database';
-import { defineModels } from '../src/db/models';
-import { createSequelize } from '../src/db/sequelize';
-import { randomIspb, seedMessages } from './support/factories';
+import { Database } from '../../src/db/database';
+import { defineModels } from '../../src/db/models';
+import { createSequelize } from '../../src/db/sequelize';
+import { randomIspb, seedMessages } from '../support/factories';
 
 interface ColumnRow {
   column_name: string;

@@ -7,9 +7,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { startTestServer, type TestServer } from './support/server';
+import { startTestServer, type TestServer } from '../support/server';
 
-const VALIDATOR = path.join(__dirname, 'support', 'validate-openapi.mjs');
+const VALIDATOR = path.join(__dirname, '..', 'support', 'validate-openapi.mjs');
 
 // A parsed JSON document, edited freely by the cases below.
 type Doc = Record<string, any>;

@@ -6,15 +6,15 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import pino from 'pino';
-import { createApp } from '../src/app';
-import { Database } from '../src/db/database';
-import { createMetrics } from '../src/lib/metrics';
-import { LongPoll } from '../src/stream/long-poll';
-import { Wakes } from '../src/stream/wakes';
-import { get } from './support/collector';
-import { randomIspb } from './support/factories';
-import { checkAgainstDocument } from './support/openapi';
-import { startTestServer, testConfig, type TestServer } from './support/server';
+import { createApp } from '../../src/app';
+import { Database } from '../../src/db/database';
+import { createMetrics } from '../../src/lib/metrics';
+import { LongPoll } from '../../src/stream/long-poll';
+import { Wakes } from '../../src/stream/wakes';
+import { get } from '../support/collector';
+import { randomIspb } from '../support/factories';
+import { checkAgainstDocument } from '../support/openapi';
+import { startTestServer, testConfig, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

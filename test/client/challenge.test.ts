@@ -6,9 +6,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import { openStream, type Batch, type ChallengeMessage, type PixStream, type StreamEvent } from '../src/client';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { openStream, type Batch, type ChallengeMessage, type PixStream, type StreamEvent } from '../../src/client';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 async function streamsOf(server: TestServer, ispb: string): Promise<string[]> {
   const { rows } = await server.db.query(`SELECT status FROM streams WHERE ispb = $1 ORDER BY id`, [ispb]);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const PROJECT = path.resolve(__dirname, '..');
+const PROJECT = path.resolve(__dirname, '../..');
 const bin = (JSON.parse(readFileSync(path.join(PROJECT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['pix-stream'];
 const built = path.join(PROJECT, bin);
 

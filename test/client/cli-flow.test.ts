@@ -5,10 +5,10 @@
  * a second run with the same ISPBs works the same; a transfer another
  * collector takes is reported missing (exit 1). `npm test` builds dist/ first.
  */
-import { randomIspb } from './support/factories';
-import { icomDrain } from './support/icom-client';
-import { runCli, type Finished } from './support/cli-process';
-import { startTestServer, type TestServer } from './support/server';
+import { randomIspb } from '../support/factories';
+import { icomDrain } from '../support/icom-client';
+import { runCli, type Finished } from '../support/cli-process';
+import { startTestServer, type TestServer } from '../support/server';
 
 
 

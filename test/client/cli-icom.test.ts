@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { newResourceId } from '../src/iso20022/ids';
-import { runCli } from './support/cli-process';
-import { startIcomStub, type CannedMessage, type IcomStub } from './support/icom-stub';
+import { newResourceId } from '../../src/iso20022/ids';
+import { runCli } from '../support/cli-process';
+import { startIcomStub, type CannedMessage, type IcomStub } from '../support/icom-stub';
 
 const ISPB = 'AB12CD34';
 

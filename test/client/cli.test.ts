@@ -9,10 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { messageCounts, randomIspb } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { messageCounts, randomIspb } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
-const CLI = path.resolve(__dirname, '../dist/src/cli/main.js');
+const CLI = path.resolve(__dirname, '../../dist/src/cli/main.js');
 
 interface Finished {
   code: number | null;

@@ -6,13 +6,13 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openStream, StreamError, type Batch, type IcomMessage, type StreamEvent } from '../src/client';
-import { renderMultipartMixed } from '../src/http/icom/multipart';
-import { newResourceId } from '../src/iso20022/ids';
-import { renderProblemXml } from '../src/iso20022/problem-xml';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { startIcomStub, type CannedMessage, type IcomStub } from './support/icom-stub';
-import { startTestServer, type TestServer } from './support/server';
+import { openStream, StreamError, type Batch, type IcomMessage, type StreamEvent } from '../../src/client';
+import { renderMultipartMixed } from '../../src/http/icom/multipart';
+import { newResourceId } from '../../src/iso20022/ids';
+import { renderProblemXml } from '../../src/iso20022/problem-xml';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { startIcomStub, type CannedMessage, type IcomStub } from '../support/icom-stub';
+import { startTestServer, type TestServer } from '../support/server';
 
 const ISPB = 'AB12CD34'; // the ICOM face allows letters
 

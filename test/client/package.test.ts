@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const PROJECT = path.resolve(__dirname, '..');
+const PROJECT = path.resolve(__dirname, '../..');
 const TSC = path.join(PROJECT, 'node_modules/typescript/bin/tsc');
 
 // Ten lines a consumer writes. The @ts-expect-error line proves the types are real: were

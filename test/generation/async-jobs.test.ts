@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createMetrics } from '../src/lib/metrics';
-import { continueGenerationLater, runGenerationJob } from '../src/generation/service';
-import { get } from './support/collector';
-import { messageCounts, noWaitersHere, randomIspb } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { createMetrics } from '../../src/lib/metrics';
+import { continueGenerationLater, runGenerationJob } from '../../src/generation/service';
+import { get } from '../support/collector';
+import { messageCounts, noWaitersHere, randomIspb } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 const metrics = createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined });

@@ -1,4 +1,4 @@
-import { isValidCnpj, isValidCpf, isValidCpfOrCnpj, randomCnpj, randomCpf } from '../src/generation/rules/documents.js';
+import { isValidCnpj, isValidCpf, isValidCpfOrCnpj, randomCnpj, randomCpf } from '../../src/generation/rules/documents.js';
 import {
   TIPOS_CONTA,
   isAgencia,
@@ -8,11 +8,11 @@ import {
   isTipoConta,
   isTxId,
   isValor,
-} from '../src/generation/rules/formats.js';
-import { endToEndId, txId } from '../src/generation/rules/ids.js';
-import { randomCompanyName, randomPersonName } from '../src/generation/rules/names.js';
-import { PARTICIPANTS } from '../src/generation/rules/participants.js';
-import { pick, randomAlphanumeric, randomDigits, randomInt, randomValor } from '../src/generation/rules/random.js';
+} from '../../src/generation/rules/formats.js';
+import { endToEndId, txId } from '../../src/generation/rules/ids.js';
+import { randomCompanyName, randomPersonName } from '../../src/generation/rules/names.js';
+import { PARTICIPANTS } from '../../src/generation/rules/participants.js';
+import { pick, randomAlphanumeric, randomDigits, randomInt, randomValor } from '../../src/generation/rules/random.js';
 
 const SAMPLES = 10_000;
 

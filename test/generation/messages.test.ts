@@ -1,10 +1,10 @@
 /** What the generator stores passes a bank's own validation, field by field. */
 import request from 'supertest';
-import { isValidCnpj, isValidCpf } from '../src/generation/rules/documents.js';
-import { isAgencia, isContaTransacional, isEndToEndId, isIspb, isTipoConta, isTxId, isValor } from '../src/generation/rules/formats.js';
-import { PARTICIPANTS } from '../src/generation/rules/participants.js';
-import { randomIspb } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { isValidCnpj, isValidCpf } from '../../src/generation/rules/documents.js';
+import { isAgencia, isContaTransacional, isEndToEndId, isIspb, isTipoConta, isTxId, isValor } from '../../src/generation/rules/formats.js';
+import { PARTICIPANTS } from '../../src/generation/rules/participants.js';
+import { randomIspb } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -6,10 +6,10 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
-import { Database } from '../src/db/database';
+import { Database } from '../../src/db/database';
 
 const run = promisify(execFile);
-const CLI = path.resolve(__dirname, '../node_modules/.bin/sequelize-cli');
+const CLI = path.resolve(__dirname, '../../node_modules/.bin/sequelize-cli');
 const DEMO_ISPBS = ['11112222', '33334444'];
 
 let db: Database;
@@ -19,7 +19,7 @@ beforeAll(() => {
 afterAll(() => db.close());
 
 function sequelizeCli(...args: string[]) {
-  return run(CLI, args, { cwd: path.resolve(__dirname, '..'), env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL } });
+  return run(CLI, args, { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL } });
 }
 
 async function demoCounts(): Promise<Record<string, number>> {

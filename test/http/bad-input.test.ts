@@ -3,9 +3,9 @@
  * application/problem+json (RFC 9457) that leaks no stack or SQL, and nothing
  * is written for the ISPBs involved.
  */
-import { MAX_GENERATION } from '../src/http/challenge/params';
-import { randomIspb } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { MAX_GENERATION } from '../../src/http/challenge/params';
+import { randomIspb } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -4,20 +4,17 @@
  * shows each ISPB's pending count, then follows a drain within seconds; no
  * console or page error on the way. Leaves test-results/dashboard.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { drain } from './support/collector';
-import { randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { drain } from '../support/collector';
+import { randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
+import { systemTool } from '../support/system-tool';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = path.resolve(__dirname, '../test-results/dashboard.png');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`\n!!! dashboard.browser SKIPPED: ${CHROMIUM} is missing. Install it with \`apt-get install -y chromium\` (.ci/run does). !!!\n`);
-}
+const CHROMIUM = systemTool('/usr/bin/chromium', 'chromium');
+const SCREENSHOT = path.resolve(__dirname, '../../test-results/dashboard.png');
 
 interface RowFigures {
   pending: number;
@@ -45,7 +42,7 @@ async function waitForRow(page: Page, ispb: string, expected: Partial<RowFigures
   throw new Error(`row ${ispb} never showed ${JSON.stringify(expected)}; last seen ${JSON.stringify(seen)}`);
 }
 
-(haveChromium ? describe : describe.skip)('GET /dashboard in Chromium', () => {
+CHROMIUM.describe('GET /dashboard in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
@@ -60,7 +57,7 @@ async function waitForRow(page: Page, ispb: string, expected: Partial<RowFigures
     for (const [i, ispb] of ispbs.entries()) await seedMessages(server.db, ispb, seeded[i]);
     profileDir = mkdtempSync(path.join(os.tmpdir(), 'pix-dashboard-chromium-'));
     browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM.path,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
         '--disable-component-update', '--disable-sync', `--user-data-dir=${profileDir}`],

@@ -5,10 +5,10 @@
  * methods and bad input as on every other route.
  */
 import request from 'supertest';
-import { DashboardReader, DASHBOARD_DEFAULTS, type IspbCounts } from '../src/stream/dashboard';
-import { get } from './support/collector';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { DashboardReader, DASHBOARD_DEFAULTS, type IspbCounts } from '../../src/inspection/dashboard';
+import { get } from '../support/collector';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 let reader: DashboardReader;

@@ -6,8 +6,8 @@
  */
 import { randomInt } from 'node:crypto';
 import net from 'node:net';
-import { randomIspb } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { randomIspb } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : randomInt(2 ** 32);
 let state = SEED;

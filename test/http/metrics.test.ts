@@ -1,11 +1,11 @@
 /** /metrics speaks Prometheus text, and the counts move with what the stream does. */
 import request from 'supertest';
-import { createMetrics } from '../src/lib/metrics';
-import { drain, get } from './support/collector';
-import { messageCounts, randomIspb } from './support/factories';
-import { ownDatabase, type OwnDatabase } from './support/own-database';
-import { startTestServer, type TestServer } from './support/server';
-import { countAllPendingMessages } from '../src/stream/sql/count-messages';
+import { createMetrics } from '../../src/lib/metrics';
+import { drain, get } from '../support/collector';
+import { messageCounts, randomIspb } from '../support/factories';
+import { ownDatabase, type OwnDatabase } from '../support/own-database';
+import { startTestServer, type TestServer } from '../support/server';
+import { countAllPendingMessages } from '../../src/inspection/sql/count-messages';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * OpenTelemetry traces. With tracing on, the API runs as a child process
- * (support/traced-api.ts: spans into an InMemorySpanExporter, read over IPC),
+ * (testkit/traced-api.ts: spans into an InMemorySpanExporter, read over IPC),
  * because the instrumentations patch modules through Node's require, which
  * jest's own module registry bypasses. Each pull must be one trace: the HTTP
  * server span as its root, the engine's claim and long-poll wait spans below
@@ -16,14 +16,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
-import { Database } from '../src/db/database';
-import { traced } from '../src/lib/tracing';
-import type { SpanRecord } from '../support/traced-api';
-import { startApiProcess } from './support/api-process';
-import { randomIspb, seedMessages } from './support/factories';
-import { TEST_ENV } from './support/server';
+import { Database } from '../../src/db/database';
+import { traced } from '../../src/lib/tracing';
+import type { SpanRecord } from '../../testkit/traced-api';
+import { startApiProcess } from '../support/api-process';
+import { randomIspb, seedMessages } from '../support/factories';
+import { TEST_ENV } from '../support/server';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 const SERVER = 1;
 const CLIENT = 2;
 
@@ -40,7 +40,7 @@ class TracedApi {
   ) {}
 
   static start(): Promise<TracedApi> {
-    const child = fork(path.join(root, 'dist/support/traced-api.js'), [], {
+    const child = fork(path.join(root, 'dist/testkit/traced-api.js'), [], {
       // A long poll of 1.5 s, not the suite's 400 ms: the notified test seeds a message while a pull waits, with room for a loaded machine.
       env: environment({ LONG_POLL_TIMEOUT_MS: '1500' }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -116,7 +116,7 @@ describe('the packages under jest (CommonJS) and lib/tracing.ts in-process', () 
     expect(typeof require('@opentelemetry/instrumentation-http').HttpInstrumentation).toBe('function');
     expect(typeof require('@opentelemetry/instrumentation-express').ExpressInstrumentation).toBe('function');
     expect(typeof require('@opentelemetry/instrumentation-pg').PgInstrumentation).toBe('function');
-    const sdk = require('../src/lib/tracing-sdk') as typeof import('../src/lib/tracing-sdk');
+    const sdk = require('../../src/lib/tracing-sdk') as typeof import('../../src/lib/tracing-sdk');
     expect(typeof sdk.startTracing).toBe('function');
     await sdk.otlpSpanProcessor('http://127.0.0.1:9').shutdown(); // nothing queued: nothing sent
   });

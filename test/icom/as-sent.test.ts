@@ -5,13 +5,13 @@
  * (support/bank-pacs008.ts, not pix-stream's renderer) and reads what arrives
  * with a namespace-aware parser we did not write (@xmldom/xmldom).
  */
-import { drain } from './support/collector';
-import { bankPacs008, PACS008_NS, type BankPacs008 } from './support/bank-pacs008';
-import { randomIspb } from './support/factories';
-import { icomDrain, icomRequest } from './support/icom-client';
-import { creditTransfer, post } from './support/icom-post';
-import { documentLeaves, dom, SPI_ISPB, spiView, textAt } from './support/spi-dom';
-import { startTestServer, type TestServer } from './support/server';
+import { drain } from '../support/collector';
+import { bankPacs008, PACS008_NS, type BankPacs008 } from '../support/bank-pacs008';
+import { randomIspb } from '../support/factories';
+import { icomDrain, icomRequest } from '../support/icom-client';
+import { creditTransfer, post } from '../support/icom-post';
+import { documentLeaves, dom, SPI_ISPB, spiView, textAt } from '../support/spi-dom';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

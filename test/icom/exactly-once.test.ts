@@ -4,11 +4,11 @@
  * (union = all, no duplicates, all acknowledged); a forced redelivery keeps
  * each message's PI-ResourceId; the collector limit counts streams of both faces.
  */
-import { drain } from './support/collector';
-import { icomDrain, icomRequest } from './support/icom-client';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { thirdPartyXml } from './support/pacs008-third-party';
-import { startTestServer, type TestServer } from './support/server';
+import { drain } from '../support/collector';
+import { icomDrain, icomRequest } from '../support/icom-client';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { thirdPartyXml } from '../support/pacs008-third-party';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

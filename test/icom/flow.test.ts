@@ -5,12 +5,12 @@
  * report once. And a sender's retry of one message, posted 20 times at once to
  * both processes, is stored once and answered with one PI-ResourceId.
  */
-import { startApiProcess, type ApiProcess } from './support/api-process';
-import { randomIspb } from './support/factories';
-import { icomDrain, type IcomMessage } from './support/icom-client';
-import { creditTransfer, post, statusReport } from './support/icom-post';
-import { thirdPartyXml } from './support/pacs008-third-party';
-import { startTestServer, type TestServer } from './support/server';
+import { startApiProcess, type ApiProcess } from '../support/api-process';
+import { randomIspb } from '../support/factories';
+import { icomDrain, type IcomMessage } from '../support/icom-client';
+import { creditTransfer, post, statusReport } from '../support/icom-post';
+import { thirdPartyXml } from '../support/pacs008-third-party';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 let other: ApiProcess;

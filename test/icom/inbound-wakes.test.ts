@@ -6,11 +6,11 @@
  * after the commit). Long polls here last 20 s, so a collector left unwoken
  * would answer 204 far past the bound each check allows.
  */
-import { startApiProcess, type ApiProcess } from './support/api-process';
-import { randomIspb } from './support/factories';
-import { icomRequest } from './support/icom-client';
-import { creditTransfer, post, withThreeDecimalAmount } from './support/icom-post';
-import { startTestServer, type TestServer } from './support/server';
+import { startApiProcess, type ApiProcess } from '../support/api-process';
+import { randomIspb } from '../support/factories';
+import { icomRequest } from '../support/icom-client';
+import { creditTransfer, post, withThreeDecimalAmount } from '../support/icom-post';
+import { startTestServer, type TestServer } from '../support/server';
 
 const LONG_POLL_MS = 20_000;
 const WOKEN_WITHIN_MS = 5_000;

@@ -8,13 +8,13 @@
  * admi.002 in the sender's stream, and nothing else of it is stored.
  */
 import { XMLValidator } from 'fast-xml-parser';
-import { documentLeaves, SPI_ISPB, spiView } from './support/spi-dom';
-import { drain } from './support/collector';
-import { randomIspb } from './support/factories';
-import { icomDrain } from './support/icom-client';
-import { creditTransfer, post, statusReport, withThreeDecimalAmount, type PostReply } from './support/icom-post';
-import { jsonFromThirdParty, thirdPartyXml } from './support/pacs008-third-party';
-import { startTestServer, type TestServer } from './support/server';
+import { documentLeaves, SPI_ISPB, spiView } from '../support/spi-dom';
+import { drain } from '../support/collector';
+import { randomIspb } from '../support/factories';
+import { icomDrain } from '../support/icom-client';
+import { creditTransfer, post, statusReport, withThreeDecimalAmount, type PostReply } from '../support/icom-post';
+import { jsonFromThirdParty, thirdPartyXml } from '../support/pacs008-third-party';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

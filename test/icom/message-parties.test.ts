@@ -5,13 +5,13 @@
  * store each account once and all name that row (inbound/sql/upsert-parties.ts),
  * also when one POST's insert waits for another writer's uncommitted row.
  */
-import { randomIspb } from './support/factories';
-import { post } from './support/icom-post';
-import { randomMessage, seeded } from './support/random-pix';
-import { startTestServer, type TestServer } from './support/server';
-import { newBizMsgIdr, newEndToEndId } from '../src/iso20022/ids';
-import { SPI_ISPB, type Party } from '../src/iso20022/message';
-import { renderPacs008 } from '../src/iso20022/pacs008';
+import { randomIspb } from '../support/factories';
+import { post } from '../support/icom-post';
+import { randomMessage, seeded } from '../support/random-pix';
+import { startTestServer, type TestServer } from '../support/server';
+import { newBizMsgIdr, newEndToEndId } from '../../src/iso20022/ids';
+import { SPI_ISPB, type Party } from '../../src/iso20022/message';
+import { renderPacs008 } from '../../src/iso20022/pacs008';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -12,11 +12,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { checkAgainstDocument } from './support/openapi';
-import { thirdPartyXml } from './support/pacs008-third-party';
-import { LocalCa, pkiDir, type Issued } from './support/pki';
-import { startTestServer, type TestServer } from './support/server';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { checkAgainstDocument } from '../support/openapi';
+import { thirdPartyXml } from '../support/pacs008-third-party';
+import { LocalCa, pkiDir, type Issued } from '../support/pki';
+import { startTestServer, type TestServer } from '../support/server';
 
 const MAX_CONNECTIONS = 4;
 const LONG_POLL_MS = 3000;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseMultipart } from '@mjackson/multipart-parser';
-import { MultipartError, parseMultipartMixed, renderMultipartMixed, type OutgoingPart } from '../src/http/icom/multipart';
+import { MultipartError, parseMultipartMixed, renderMultipartMixed, type OutgoingPart } from '../../src/http/icom/multipart';
 
 const xmlPart = (n: number): OutgoingPart => ({
   headers: { 'Content-Type': 'application/xml; charset=utf-8', 'PI-ResourceId': `UEkBmRU0GT9Cq9AT+ZxLxKrdjEv5dL${n}j` },

@@ -7,11 +7,11 @@
  * version's data) is rendered on its first ICOM delivery and kept.
  */
 import { XMLValidator } from 'fast-xml-parser';
-import { MESSAGE_JSON_SQL } from '../src/stream/sql/message-json';
-import { icomDrain, icomRequest } from './support/icom-client';
-import { randomIspb, seedMessages } from './support/factories';
-import { jsonFromThirdParty, thirdPartyXml, withoutCreditorName, type N } from './support/pacs008-third-party';
-import { startTestServer, type TestServer } from './support/server';
+import { MESSAGE_JSON_SQL } from '../../src/stream/sql/message-json';
+import { icomDrain, icomRequest } from '../support/icom-client';
+import { randomIspb, seedMessages } from '../support/factories';
+import { jsonFromThirdParty, thirdPartyXml, withoutCreditorName, type N } from '../support/pacs008-third-party';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -5,11 +5,11 @@
  * problem+xml for every error, parsed by an XML parser we did not write.
  */
 import { XMLValidator } from 'fast-xml-parser';
-import { icomRequest as rawIcomRequest, type IcomReply } from './support/icom-client';
-import { checkAgainstDocument } from './support/openapi';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { thirdPartyXml } from './support/pacs008-third-party';
-import { startTestServer, type TestServer } from './support/server';
+import { icomRequest as rawIcomRequest, type IcomReply } from '../support/icom-client';
+import { checkAgainstDocument } from '../support/openapi';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { thirdPartyXml } from '../support/pacs008-third-party';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

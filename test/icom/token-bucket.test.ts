@@ -8,12 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { XMLValidator } from 'fast-xml-parser';
-import { chargedParticipant } from '../src/http/icom/traffic-limit';
-import { startApiProcess, type ApiProcess } from './support/api-process';
-import { randomIspb } from './support/factories';
-import { checkAgainstDocument } from './support/openapi';
-import { thirdPartyXml } from './support/pacs008-third-party';
-import { startTestServer, type TestServer } from './support/server';
+import { chargedParticipant } from '../../src/http/icom/traffic-limit';
+import { startApiProcess, type ApiProcess } from '../support/api-process';
+import { randomIspb } from '../support/factories';
+import { checkAgainstDocument } from '../support/openapi';
+import { thirdPartyXml } from '../support/pacs008-third-party';
+import { startTestServer, type TestServer } from '../support/server';
 
 interface Answer {
   status: number;

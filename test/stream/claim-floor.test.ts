@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { Database } from '../src/db/database';
-import { createMetrics } from '../src/lib/metrics';
-import { ClaimFloors, NO_FLOOR } from '../src/stream/claim-floors';
-import { LongPoll } from '../src/stream/long-poll';
-import { StreamService } from '../src/stream/service';
-import { pullBatches, type PullRequest } from '../src/stream/sql/pull-batch';
-import { randomIspb, seedMessages } from './support/factories';
+import { Database } from '../../src/db/database';
+import { createMetrics } from '../../src/lib/metrics';
+import { ClaimFloors, NO_FLOOR } from '../../src/stream/claim-floors';
+import { LongPoll } from '../../src/stream/long-poll';
+import { StreamService } from '../../src/stream/service';
+import { pullBatches, type PullRequest } from '../../src/stream/sql/pull-batch';
+import { randomIspb, seedMessages } from '../support/factories';
 
 const db = new Database(process.env.DATABASE_URL!, 4, pino({ level: 'silent' }));
 afterAll(() => db.close());

@@ -4,13 +4,13 @@
  * only), never a Seq Scan of deliveries, never the primary key.
  */
 import { randomUUID } from 'node:crypto';
-import { insertAcknowledgedRows } from '../support/acknowledged-rows';
-import { HAS_PENDING_SQL } from '../src/stream/sql/has-pending';
-import { PARTY_IDS_SQL } from '../src/inbound/sql/upsert-parties';
-import { randomIspb, seedMessages } from './support/factories';
-import { ownDatabase, type OwnDatabase } from './support/own-database';
-import { explainGeneric as explainOnPool, nodes, recordAppClaim as recordClaim, type PlanNode } from './support/plans';
-import { startTestServer, type TestServer } from './support/server';
+import { insertAcknowledgedRows } from '../../testkit/acknowledged-rows';
+import { HAS_PENDING_SQL } from '../../src/stream/sql/has-pending';
+import { PARTY_IDS_SQL } from '../../src/inbound/sql/upsert-parties';
+import { randomIspb, seedMessages } from '../support/factories';
+import { ownDatabase, type OwnDatabase } from '../support/own-database';
+import { explainGeneric as explainOnPool, nodes, recordAppClaim as recordClaim, type PlanNode } from '../support/plans';
+import { startTestServer, type TestServer } from '../support/server';
 
 const CLAIM_SQL = `SELECT message_id FROM deliveries
   WHERE receiver_ispb = $1 AND iteration_id IS NULL

@@ -3,9 +3,9 @@
  * start gets 429 + Retry-After. Decided under a per-ISPB advisory lock, so the
  * limit holds for simultaneous starts and across API processes.
  */
-import { get } from './support/collector';
-import { randomIspb } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { get } from '../support/collector';
+import { randomIspb } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 interface StartReply {
   status: number;

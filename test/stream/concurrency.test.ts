@@ -3,9 +3,9 @@
  * (FOR UPDATE SKIP LOCKED). Every message reaches exactly one collector, once,
  * and the database ends with every message acknowledged exactly once.
  */
-import { drain } from './support/collector';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { drain } from '../support/collector';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

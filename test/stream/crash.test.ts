@@ -6,12 +6,12 @@
  * a new one (their batch comes back after the idle timeout).
  */
 import pino from 'pino';
-import { Database } from '../src/db/database';
-import { startApiProcess, type ApiProcess } from './support/api-process';
-import { get, type Reply } from './support/collector';
-import { auditDeliveries } from './support/delivery-audit';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { ownDatabase, type OwnDatabase } from './support/own-database';
+import { Database } from '../../src/db/database';
+import { startApiProcess, type ApiProcess } from '../support/api-process';
+import { get, type Reply } from '../support/collector';
+import { auditDeliveries } from '../support/delivery-audit';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { ownDatabase, type OwnDatabase } from '../support/own-database';
 
 const MESSAGES = 3000;
 const ENV = { JOBS: 'on', STREAM_IDLE_TIMEOUT_S: '2', EXPIRY_CHECK_INTERVAL_S: '1', LONG_POLL_TIMEOUT_MS: '500' };

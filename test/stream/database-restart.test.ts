@@ -7,16 +7,16 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { Database } from '../src/db/database';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
-import { migrateToLatest } from '../src/db/migrator';
-import { createSequelize } from '../src/db/sequelize';
-import { startServer, type RunningServer } from '../src/server';
-import { get } from './support/collector';
-import { auditDeliveries } from './support/delivery-audit';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { freePort } from '../support/free-port';
-import { testConfig } from './support/server';
+import { Database } from '../../src/db/database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { migrateToLatest } from '../../src/db/migrator';
+import { createSequelize } from '../../src/db/sequelize';
+import { startServer, type RunningServer } from '../../src/server';
+import { get } from '../support/collector';
+import { auditDeliveries } from '../support/delivery-audit';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { freePort } from '../../testkit/free-port';
+import { testConfig } from '../support/server';
 
 const MESSAGES = 1500;
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

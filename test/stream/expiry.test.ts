@@ -2,10 +2,10 @@
  * A collector that takes a batch and goes silent must not take it down with it:
  * once its stream is idle for STREAM_IDLE_TIMEOUT_S, the batch goes to the next collector.
  */
-import { get } from './support/collector';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { ownDatabase, type OwnDatabase } from './support/own-database';
-import { startTestServer, type TestServer } from './support/server';
+import { get } from '../support/collector';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { ownDatabase, type OwnDatabase } from '../support/own-database';
+import { startTestServer, type TestServer } from '../support/server';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,9 +2,9 @@
  * ISPBs do not see each other: a stream delivers only its own ISPB's messages,
  * and closing (stop) one ISPB's streams leaves every other ISPB's streams alone.
  */
-import { drain, get } from './support/collector';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { drain, get } from '../support/collector';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -9,8 +9,8 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startApiProcess, type ApiProcess } from './support/api-process';
-import { randomIspb } from './support/factories';
+import { startApiProcess, type ApiProcess } from '../support/api-process';
+import { randomIspb } from '../support/factories';
 
 const POOL_MAX = 10;
 const LONG_POLL_MS = 3000;

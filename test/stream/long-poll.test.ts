@@ -4,9 +4,9 @@
  * process or another; a client hanging up ends its wait without losing messages.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { get, type Reply } from './support/collector';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { get, type Reply } from '../support/collector';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 let quick: TestServer; // LONG_POLL_TIMEOUT_MS 400
 let patient: TestServer; // LONG_POLL_TIMEOUT_MS 5000

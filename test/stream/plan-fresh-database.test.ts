@@ -5,12 +5,12 @@
  * read every table by key, or each run reads the growing table whole (see
  * src/db/database.ts).
  */
-import { HAS_PENDING_SQL } from '../src/stream/sql/has-pending';
-import { PARTY_IDS_SQL } from '../src/inbound/sql/upsert-parties';
-import { randomIspb, seedMessages } from './support/factories';
-import { ownDatabase, type OwnDatabase } from './support/own-database';
-import { explainGeneric, recordAppClaim, type PlanNode } from './support/plans';
-import { startTestServer, type TestServer } from './support/server';
+import { HAS_PENDING_SQL } from '../../src/stream/sql/has-pending';
+import { PARTY_IDS_SQL } from '../../src/inbound/sql/upsert-parties';
+import { randomIspb, seedMessages } from '../support/factories';
+import { ownDatabase, type OwnDatabase } from '../support/own-database';
+import { explainGeneric, recordAppClaim, type PlanNode } from '../support/plans';
+import { startTestServer, type TestServer } from '../support/server';
 
 const TABLES = ['deliveries', 'messages', 'iterations', 'streams', 'clients'];
 

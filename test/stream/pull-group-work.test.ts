@@ -11,10 +11,10 @@
  * run once per row that filters by an array built inside the statement.
  */
 import { randomUUID } from 'node:crypto';
-import { insertStream } from '../src/stream/sql/insert-stream';
-import { randomIspb, seedMessages } from './support/factories';
-import { explainGeneric, recordAppGroup, type PlanNode } from './support/plans';
-import { startTestServer, type TestServer } from './support/server';
+import { insertStream } from '../../src/stream/sql/insert-stream';
+import { randomIspb, seedMessages } from '../support/factories';
+import { explainGeneric, recordAppGroup, type PlanNode } from '../support/plans';
+import { startTestServer, type TestServer } from '../support/server';
 
 const ISPBS = 40;
 const STREAMS_PER_ISPB = 3;

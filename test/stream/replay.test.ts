@@ -3,9 +3,9 @@
  * batch with the same Pull-Next, and acknowledges nothing twice. Once the URI
  * after it has been requested, the old one is Gone (410).
  */
-import { get, type Reply } from './support/collector';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { get, type Reply } from '../support/collector';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

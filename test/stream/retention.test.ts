@@ -8,14 +8,14 @@
  * default 168 h) never touches them. The job's own test runs on a database of
  * its own (support/own-database.ts).
  */
-import { insertAcknowledgedRows } from '../support/acknowledged-rows';
-import { dropAcknowledgedMessages } from '../src/stream/retention';
-import { readIspbCounts } from '../src/stream/sql/dashboard-counts';
-import { Database } from '../src/db/database';
-import { drain, get, type PixMessage } from './support/collector';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { ownDatabase, type OwnDatabase } from './support/own-database';
-import { startTestServer, type TestServer } from './support/server';
+import { insertAcknowledgedRows } from '../../testkit/acknowledged-rows';
+import { dropAcknowledgedMessages } from '../../src/retention/drop-acknowledged';
+import { readIspbCounts } from '../../src/inspection/sql/ispb-counts';
+import { Database } from '../../src/db/database';
+import { drain, get, type PixMessage } from '../support/collector';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { ownDatabase, type OwnDatabase } from '../support/own-database';
+import { startTestServer, type TestServer } from '../support/server';
 
 const MULTIPART = 'multipart/json';
 const DAY_AGO = () => new Date(Date.now() - 86_400_000);

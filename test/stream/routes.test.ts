@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { get } from './support/collector';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { get } from '../support/collector';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

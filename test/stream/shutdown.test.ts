@@ -6,10 +6,10 @@
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startApiProcess, type ApiProcess } from './support/api-process';
-import { get } from './support/collector';
-import { randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { startApiProcess, type ApiProcess } from '../support/api-process';
+import { get } from '../support/collector';
+import { randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 const PULL_NEXT = /^\/api\/pix\/\d{8}\/stream\/[0-9a-f-]{36}$/;
 /** Long enough that any answer within the test can only come from the shutdown. */

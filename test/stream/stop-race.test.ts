@@ -2,9 +2,9 @@
  * /stream/stop while collectors are mid-claim: whatever a pull was claiming as
  * stop ran must come back to pending, not stay in flight on a closed stream.
  */
-import { get } from './support/collector';
-import { messageCounts, randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { get } from '../support/collector';
+import { messageCounts, randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -4,11 +4,11 @@
  * fields, same order, same values; and a row stored without it is still
  * delivered, built at delivery.
  */
-import { MESSAGE_JSON_SQL } from '../src/stream/sql/message-json';
-import { drain } from './support/collector';
-import { randomIspb, seedMessages } from './support/factories';
-import { creditTransfer, post } from './support/icom-post';
-import { startTestServer, type TestServer } from './support/server';
+import { MESSAGE_JSON_SQL } from '../../src/stream/sql/message-json';
+import { drain } from '../support/collector';
+import { randomIspb, seedMessages } from '../support/factories';
+import { creditTransfer, post } from '../support/icom-post';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

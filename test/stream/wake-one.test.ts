@@ -4,9 +4,9 @@
  * transaction each (src/stream/long-poll.ts). Claims are counted by the API's
  * own metric, pix_stream_claim_seconds_count, one per claim statement.
  */
-import { get, type Reply } from './support/collector';
-import { randomIspb, seedMessages } from './support/factories';
-import { startTestServer, type TestServer } from './support/server';
+import { get, type Reply } from '../support/collector';
+import { randomIspb, seedMessages } from '../support/factories';
+import { startTestServer, type TestServer } from '../support/server';
 
 const LONG_POLL_MS = 8000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

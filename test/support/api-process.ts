@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../../support/free-port';
+import { freePort } from '../../testkit/free-port';
 import { TEST_ENV } from './server';
 
 export interface ApiProcess {

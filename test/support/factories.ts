@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { Database } from '../../src/db/database';
 import { generateMessages } from '../../src/generation/generator';
 import { MESSAGES_CHANNEL } from '../../src/stream/channel';
-import { countMessagesByState } from '../../src/stream/sql/count-messages';
+import { countMessagesByState } from '../../src/inspection/sql/count-messages';
 import type { Waker } from '../../src/stream/wakes';
 
 export function randomIspb(): string {

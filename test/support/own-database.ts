@@ -6,7 +6,7 @@
  * fails now and then. Embedded: a cluster of its own; DATABASE_URL: a database
  * of its own on that server, dropped afterwards.
  */
-import { prepareDatabase, type PreparedDatabase } from '../../support/database';
+import { prepareDatabase, type PreparedDatabase } from '../../testkit/database';
 
 export interface OwnDatabase {
   url: string;

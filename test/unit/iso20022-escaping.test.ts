@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { DOMParser } from '@xmldom/xmldom';
-import { escapeAttr, escapeText, XmlCharError } from '../src/iso20022/xml';
+import { escapeAttr, escapeText, XmlCharError } from '../../src/iso20022/xml';
 
 /** The text of `<a>…</a>` as a parser we did not write decodes it. */
 const decoded = (escaped: string) => new DOMParser().parseFromString(`<a>${escaped}</a>`, 'text/xml').documentElement!.textContent;

@@ -1,5 +1,5 @@
-import { END_TO_END_ID_PATTERN, newBizMsgIdr, newEndToEndId, newResourceId, newReturnId, RESOURCE_ID_PATTERN, RETURN_ID_PATTERN } from '../src/iso20022/ids';
-import { SPI_ISPB } from '../src/iso20022/message';
+import { END_TO_END_ID_PATTERN, newBizMsgIdr, newEndToEndId, newResourceId, newReturnId, RESOURCE_ID_PATTERN, RETURN_ID_PATTERN } from '../../src/iso20022/ids';
+import { SPI_ISPB } from '../../src/iso20022/message';
 
 const at = new Date('2025-09-04T14:49:19.935Z');
 

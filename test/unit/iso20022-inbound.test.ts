@@ -1,14 +1,14 @@
 import { XMLValidator } from 'fast-xml-parser';
-import { renderAdmi002 } from '../src/iso20022/admi002';
-import { newBizMsgIdr, newEndToEndId, newReturnId } from '../src/iso20022/ids';
-import { Iso20022ReadError, readInbound } from '../src/iso20022/inbound';
-import * as V from '../src/iso20022/message';
-import { renderPacs002 } from '../src/iso20022/pacs002';
-import { renderPacs004 } from '../src/iso20022/pacs004';
-import { renderPacs008 } from '../src/iso20022/pacs008';
-import { readPacs008 } from '../src/iso20022/pacs008-read';
-import { thirdPartyXml as thirdParty, type N } from './support/pacs008-third-party';
-import { randomMessage, seeded } from './support/random-pix';
+import { renderAdmi002 } from '../../src/iso20022/admi002';
+import { newBizMsgIdr, newEndToEndId, newReturnId } from '../../src/iso20022/ids';
+import { Iso20022ReadError, readInbound } from '../../src/iso20022/inbound';
+import * as V from '../../src/iso20022/message';
+import { renderPacs002 } from '../../src/iso20022/pacs002';
+import { renderPacs004 } from '../../src/iso20022/pacs004';
+import { renderPacs008 } from '../../src/iso20022/pacs008';
+import { readPacs008 } from '../../src/iso20022/pacs008-read';
+import { thirdPartyXml as thirdParty, type N } from '../support/pacs008-third-party';
+import { randomMessage, seeded } from '../support/random-pix';
 
 const at = new Date('2026-11-24T15:30:12.345Z');
 const PSP = '60701190';

@@ -1,10 +1,10 @@
 import { XMLValidator } from 'fast-xml-parser';
-import { newBizMsgIdr } from '../src/iso20022/ids';
-import { PACS008_MSG_DEF_IDR, PACS008_NAMESPACE, SPI_ISPB, type Pacs008Header } from '../src/iso20022/message';
-import { renderPacs008 } from '../src/iso20022/pacs008';
-import { readPacs008 } from '../src/iso20022/pacs008-read';
-import { jsonFromThirdParty, thirdPartyXml as thirdParty, withoutCreditorName, type N } from './support/pacs008-third-party';
-import { randomMessage, seeded } from './support/random-pix';
+import { newBizMsgIdr } from '../../src/iso20022/ids';
+import { PACS008_MSG_DEF_IDR, PACS008_NAMESPACE, SPI_ISPB, type Pacs008Header } from '../../src/iso20022/message';
+import { renderPacs008 } from '../../src/iso20022/pacs008';
+import { readPacs008 } from '../../src/iso20022/pacs008-read';
+import { jsonFromThirdParty, thirdPartyXml as thirdParty, withoutCreditorName, type N } from '../support/pacs008-third-party';
+import { randomMessage, seeded } from '../support/random-pix';
 
 const SEED = 20261124;
 const COUNT = 2000;

@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { PROBLEM_XML_NAMESPACE, renderProblemXml } from '../src/iso20022/problem-xml';
-import { XmlCharError } from '../src/iso20022/xml';
+import { PROBLEM_XML_NAMESPACE, renderProblemXml } from '../../src/iso20022/problem-xml';
+import { XmlCharError } from '../../src/iso20022/xml';
 
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, trimValues: false });
 

@@ -2,7 +2,7 @@
 import { isIspb } from '../../generation/rules/formats.js';
 import { BadRequest } from '../errors.js';
 import { acceptRanges, parseIterationId as parseIteration, parseUuidV4, truncate } from '../params.js';
-import { PULL_NEXT } from './pull-next.js';
+import { PULL_NEXT } from './format.js';
 
 export const MULTIPART_JSON = 'multipart/json';
 /** Messages per reply when the collector accepts multipart/json (the protocol's maximum). */

@@ -6,7 +6,7 @@ import { methodNotAllowed, refuseHead } from '../methods.js';
 import { annotateLog } from '../request-log.js';
 import { addIterationRoute, addStartRoute, type StreamFaceRoutes } from '../stream-routes.js';
 import { acceptsMultipart, MULTIPART_BATCH_SIZE, MULTIPART_JSON, parseIspb, parseIterationId } from './params.js';
-import { PULL_NEXT, pullNextPath } from './pull-next.js';
+import { PULL_NEXT, pullNextPath } from './format.js';
 
 async function sendDelivery(res: Response, ispb: string, delivery: Delivery | null, multipart: boolean): Promise<void> {
   if (!delivery || delivery.payload.face !== 'challenge') return; // the client is gone

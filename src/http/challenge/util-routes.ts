@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Models } from '../../db/models/index.js';
 import type { GenerationService } from '../../generation/service.js';
-import { inspectIspb, type IspbSnapshot } from '../../stream/inspection.js';
+import { inspectIspb, type IspbSnapshot } from '../../inspection/ispb.js';
 import { NotFound } from '../errors.js';
 import { methodNotAllowed } from '../methods.js';
 import { annotateLog } from '../request-log.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
 import { isIspb } from '../../generation/rules/formats.js';
-import type { DashboardReader } from '../../stream/dashboard.js';
+import type { DashboardReader } from '../../inspection/dashboard.js';
 import { BadRequest } from '../errors.js';
 import { methodNotAllowed } from '../methods.js';
 import { dashboardView } from './view.js';

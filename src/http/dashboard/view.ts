@@ -5,7 +5,7 @@
  * pending), at most MAX_SHOWN, so a database with a thousand ISPBs still
  * answers a page-sized document (~30 ISPBs × 3 series × 60 points).
  */
-import type { DashboardSnapshot, DeliveryBucket, IspbCounts } from '../../stream/dashboard.js';
+import type { DashboardSnapshot, DeliveryBucket, IspbCounts } from '../../inspection/dashboard.js';
 
 export const MAX_SHOWN = 30;
 

@@ -10,7 +10,7 @@ import { methodNotAllowed } from '../methods.js';
 import { annotateLog } from '../request-log.js';
 import { INBOUND_BODY_LIMIT_BYTES, postedDocuments } from './posted-body.js';
 import { parseParticipant } from './params.js';
-import { PI_RESOURCE_ID } from './pull-next.js';
+import { PI_RESOURCE_ID } from './format.js';
 
 // Any media type reaches the route as bytes, so its 415 is the face's own; gzip is inflated within the limit.
 const rawBody = express.raw({ type: () => true, limit: INBOUND_BODY_LIMIT_BYTES, inflate: true });

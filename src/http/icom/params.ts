@@ -5,7 +5,7 @@
  */
 import { BadRequest, NotAcceptable } from '../errors.js';
 import { acceptRanges, parseIterationId, truncate } from '../params.js';
-import { PI_PULL_NEXT } from './pull-next.js';
+import { PI_PULL_NEXT } from './format.js';
 
 export const APPLICATION_XML = 'application/xml';
 export const MULTIPART_MIXED = 'multipart/mixed';

@@ -12,7 +12,7 @@ import { annotateLog } from '../request-log.js';
 import { addIterationRoute, addStartRoute, type StreamFaceRoutes } from '../stream-routes.js';
 import { renderMultipartMixed } from './multipart.js';
 import { APPLICATION_XML, negotiateBatchSize, parseIcomIterationId, parseParticipant } from './params.js';
-import { icomPullNextPath, PI_PULL_NEXT, PI_RESOURCE_ID } from './pull-next.js';
+import { icomPullNextPath, PI_PULL_NEXT, PI_RESOURCE_ID } from './format.js';
 
 const XML_UTF8 = `${APPLICATION_XML}; charset=utf-8`;
 

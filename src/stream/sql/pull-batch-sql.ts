@@ -4,7 +4,7 @@
  * Every table is read by key, in a form the planner cannot turn into reading
  * a large table whole: the pool forces generic plans, planned without the
  * values, and a plain join left it free to walk a whole index and merge
- * (test/claim-plan.test.ts checks the generic plan on large tables). The group's
+ * (test/stream/claim-plan.test.ts checks the generic plan on large tables). The group's
  * iterations and streams are looked up with their keys as an index condition
  * (= ANY of $1); claimed rows are marked through the row addresses their claim
  * locked (ctid, a Tid Scan: no one can move a row while this statement holds
@@ -13,7 +13,7 @@
  * LATERAL subquery with LIMIT 1).
  *
  * And the work grows with pulls plus rows, never with their product
- * (test/pull-group.work.test.ts): groups of a hundred pulls over as many ISPBs are
+ * (test/stream/pull-group-work.test.ts): groups of a hundred pulls over as many ISPBs are
  * what hundreds of collectors make. Joins between the statement's own CTEs
  * are planned as nested loops (a generic plan guesses them at a row or so),
  * so no claimed row looks for its pull by scanning the pulls, and no pull for
