@@ -6,7 +6,10 @@
  * KeyInfo, URI="" is the AppHdr (enveloped: the signature inside it is
  * removed), a Reference without URI is the Document. Plain XMLDSig would read
  * URI="" as the whole document; a bank that did so gets a finding that says
- * exactly that.
+ * exactly that. Each element is found by position (the KeyInfo of this
+ * signature, the Envelope's only AppHdr and only Document), never by
+ * searching the document for an Id, so a planted Id="key-info-id" or a
+ * second Document cannot redirect a reference (signature wrapping).
  *
  * The canonical octets are computed with the reference's own transforms, so a
  * bank can diff them against its own even when those transforms are not the

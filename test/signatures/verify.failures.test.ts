@@ -167,6 +167,20 @@ describe('a missing or malformed signature', () => {
   });
 });
 
+describe('signature wrapping', () => {
+  test('a second Document beside the signed one is refused, not chosen between', () => {
+    const document = /<Document>[^]*<\/Document>/.exec(signed)![0];
+    const d = verify(signed.replace('</Envelope>', `${document.replace('1234.56', '9999.99')}</Envelope>`));
+    expect(codes(d)).toEqual(['envelope-malformed']);
+  });
+
+  test('an Id="key-info-id" planted in the Document does not stand in for the signature’s KeyInfo', () => {
+    const d = verify(tamper(signed, '<FIToFICstmrCdtTrf>', '<FIToFICstmrCdtTrf Id="key-info-id">'));
+    expect(codes(d)).toEqual(['document-altered']);
+    expect(d.references[0]!.canonical).toMatch(/^<ds:KeyInfo /);
+  });
+});
+
 describe('input that is not a message', () => {
   test.each([
     ['empty', '', 'xml-malformed'],
