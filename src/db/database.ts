@@ -36,14 +36,12 @@ export class Database implements Queryable {
       // A request never waits behind a stuck lock for longer than a long poll would.
       // Generic plans: the hot path's prepared statement is written to plan well
       // without its values, and re-planning it on every run cost a third of the
-      // database's time (bench/: 13,100 -> 19,400 messages/s, 6 direct collectors).
+      // database's time (13,100 -> 19,400 messages/s, 6 direct collectors).
       // No sequential scan where an index can serve: every statement here reads by
       // key, and a generic plan is kept until the next ANALYZE. One made while a
       // table is nearly empty (a fresh database, the first minute of a rehearsal)
-      // read it whole, once per row: in the many-ISPBs bench on a new database the
-      // pull statement marked claimed rows through a Seq Scan of deliveries per
-      // row (130 loops in one group), its mean grew to 6.3 ms and the backlog
-      // never drained (PostgreSQL 15, pg_stat_statements and auto_explain;
+      // read it whole, once per row: the pull statement's mean reached 6.3 ms and
+      // the backlog never drained (docs/performance.md, Levers kept;
       // test/stream/plan-fresh-database.test.ts). No JIT: a short statement never
       // repays compiling, and where no index serves, the disabled scan's cost
       // would cross the JIT threshold.

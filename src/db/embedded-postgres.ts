@@ -240,8 +240,8 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
  * shared_buffers: with the default 128 MB a drain's working set (the pending
  * index, the deliveries claimed, the messages read, iterations written) kept
  * going through the kernel's page cache, a read, a checksum check and often a
- * dirty page written out per page (perf on the server during a 6-collector
- * drain: pread 6 %, pwrite 4 %, page checksums 3 % of its samples). 1 GB is
+ * dirty page written out per page (13 % of the server's samples in a drain;
+ * docs/performance.md, Levers kept). 1 GB is
  * reserved, not used, until pages are read. max_wal_size: a 1,000,000-message
  * generation writes several GB of WAL; at the default 1 GB it forced a
  * checkpoint every few seconds, and each one makes the next write of every

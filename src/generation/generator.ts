@@ -45,10 +45,8 @@ function randomMessage(payer: repo.PoolClient, receiver: repo.PoolClient, now: n
 /**
  * Full pools this process has read, per database and ISPBs: a generation
  * reuses them without a query. Why: finding a pool sorts every client of its
- * ISPBs, and ICOM inbound adds two clients per transfer; after the inbound
- * bench step (20,000 transfers) each one-message generation kept PostgreSQL
- * busy for tens of milliseconds (`--only inbound,delivery`: insert -> delivery
- * p50 88.52 ms, PostgreSQL 78 % of a core, against 6.45 ms on its own).
+ * ISPBs, and ICOM inbound adds two clients per transfer: after 20,000 of them,
+ * reading the pools again put insert -> delivery at p50 88.52 ms (docs/performance.md, Levers kept).
  * Clients are never deleted, so a kept pool stays valid. The receivers' pools
  * are kept for the most recent KEPT_POOLS ISPBs.
  */

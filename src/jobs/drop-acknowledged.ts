@@ -1,9 +1,9 @@
 /**
- * Schedules retention (stream/retention.ts) every RETENTION_INTERVAL_S, the
- * way expire-idle-streams.ts schedules expiry: the job re-sends itself with
- * `startAfter`, and the `short` policy with a singleton key keeps at most one
- * queued run, so with N processes (JOBS=on) it still runs once per interval,
- * and never two runs at once.
+ * Schedules retention (retention/drop-acknowledged.ts) every
+ * RETENTION_INTERVAL_S, the way expire-idle-streams.ts schedules expiry: the
+ * job re-sends itself with `startAfter`, and the `short` policy with a
+ * singleton key keeps at most one queued run, so with N processes (JOBS=on)
+ * it still runs once per interval, and never two runs at once.
  */
 import type PgBoss from 'pg-boss';
 import type { RetentionSettings } from '../config.js';
@@ -15,7 +15,7 @@ import { dropAcknowledgedMessages } from '../retention/drop-acknowledged.js';
 
 export const DROP_ACKNOWLEDGED = 'drop-acknowledged';
 
-/** Rest after each batch as long as it took: see stream/retention.ts for the measured effect on claims. */
+/** Rest after each batch as long as it took: see retention/drop-acknowledged.ts for its effect on claims. */
 export const RETENTION_REST_RATIO = 1;
 
 export interface RetentionJobOptions {

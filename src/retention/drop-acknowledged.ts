@@ -11,34 +11,17 @@
  * claim never waits on a batch: the batch locks only acknowledged rows and
  * released iterations, which no claim reads.
  *
- * Measured cost, `BENCH_RETENTION_ROWS=1000000 BENCH_RETENTION_BATCH=B
- * BENCH_RETENTION_REST=R node dist/bench/run.js --only retention` (2 cores,
- * embedded PostgreSQL 18, 2026-12-05; a paced pull every 20 ms beside the run,
- * whose p99 was 3.3-5.3 ms before it):
- *   batch  rest  deleted (messages/s)     pull p50 / p99 while deleting
- *     100  1x    39,600 / 37,500          2.7 / 17.7, 2.8 / 17.8 ms
- *     100  3x    22,000                   2.5 / 11.0 ms
- *      20  3x    10,800                   2.3 /  8.7 ms
- *      10  1x    17,900 / 13,200 / 15,800 2.2 / 8.7, 2.2 / 9.6, 2.4 / 9.1 ms
- *       5  1x     9,950                   2.2 / 10.5 ms
- * A pull's median doubles whatever the batch (its commit flushes the WAL the
- * deletes wrote before it: IO:WalSync was 44 % of the pull's samples during a
- * run against CPU 40 %), but its tail follows the batch: each commit of a
- * large batch is one long flush that the pulls queue behind. Yet small batches
- * pay a fixed cost each (five round trips, a commit, the triggers' ledger row):
- * with 10,000,000 rows, batches of 10 deleted 4,100-8,600 messages/s (per
- * 500,000) over the first 3,000,000 and 3,200-5,100 after (4,890 on average
- * over 4,490,000 messages, then stopped), against 33,000-46,000 with batches of 100: no margin over the
- * 5,000 msg/s inflow the project aims at. So RETENTION_BATCH stays 100
- * (config.ts), with a rest as long as each batch took (jobs/drop-acknowledged.ts),
- * and the tail while deleting stays about 2-6x the one before. Committing the
- * batches asynchronously (synchronous_commit off) deleted faster (23,000
- * messages/s with batches of 10) without a better tail (p99 8.6 ms; 31.3 ms
- * with batches of 100), so commits stay synchronous.
- * The foreign keys messages.iteration_id and iterations.next_id are gone
- * (migration 20261125001100): neither column is indexed, and with them every
- * deleted iteration cost a scan of both tables (at 300,000 rows a batch of
- * 1,000 iterations ran past the 30 s statement timeout).
+ * RETENTION_BATCH (config.ts) is 100 iterations, with a rest as long as each
+ * batch took (jobs/drop-acknowledged.ts), committed synchronously. A pull beside
+ * a run waits for the WAL the deletes wrote, so its tail follows the batch, but
+ * small batches pay a fixed cost each (five round trips, a commit, the
+ * triggers' ledger row) and leave no margin over a 5,000 msg/s inflow:
+ * batches of 10 deleted 4,890 messages/s with 10,000,000 rows present
+ * (docs/performance.md, Levers tried and dropped). Asynchronous commits gave
+ * no better tail.
+ * No foreign keys on messages.iteration_id and iterations.next_id (migration
+ * 20261125001100): neither column is indexed, so each would make every
+ * deleted iteration a scan of both tables.
  *
  * Dashboard: the delete trigger subtracts the deleted acknowledged messages
  * from the ISPB ledger, one ledger row per batch; the run folds the ledger at

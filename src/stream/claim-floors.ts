@@ -4,10 +4,9 @@
  *
  * Why: a claimed row leaves its entry in deliveries_pending until VACUUM
  * removes it, and autovacuum comes by a minute or more apart. Every claim
- * starting from the ISPB's first entry walked all of them: during a drain of
- * 300,000 messages a group's statement went from 3.75 to 8.95 ms as they piled
- * up (453 buffers read to claim 30 rows); starting at the floor it reads past
- * one group's worth at most.
+ * starting from the ISPB's first entry walked all of them (a group's statement
+ * went from 3.75 to 8.95 ms over a drain of 300,000 messages; docs/performance.md,
+ * Measurement history); starting at the floor it reads past one group's worth at most.
  *
  * A floor only narrows where a claim looks, never what it may take, so it
  * cannot break exactly-once; the risk is a pending row below it, missed until

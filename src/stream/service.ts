@@ -67,11 +67,9 @@ const wakeReason = (reason: WakeReason) => ({ 'pix.wake_reason': reason });
 const MAX_PULL_GROUP = 128;
 /**
  * Group statements of one face running at once in a process. Two: while one
- * waits for its commit to reach the disk, the next runs. Drains of 6
- * multipart collectors (npm run bench -- --only drain-multipart,raw-ceiling,drain-icom,
- * embedded PostgreSQL 18, one run each): one at a time 4,780 challenge / 6,745
- * ICOM msg/s, two 5,605 / 6,419, within the runs' noise; two keeps a second
- * core's worth of claims going when hundreds of collectors of many ISPBs pull.
+ * waits for its commit to reach the disk, the next runs, which keeps a second
+ * core's worth of claims going when hundreds of collectors of many ISPBs pull;
+ * one, three or four did no better (docs/performance.md, Levers tried and dropped).
  */
 const PULL_GROUPS_IN_FLIGHT = 2;
 

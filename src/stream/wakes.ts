@@ -10,9 +10,8 @@
  * Why: PostgreSQL lets one notifying transaction commit at a time (a lock on
  * the notification queue, held through the commit's flush to disk), so
  * NOTIFY inside every POST's transaction queued the POSTs' commits one
- * behind the other. In the many-ISPBs bench past 1,800 msg/s that lock
- * (Lock:object) was the busiest wait of the database's backends, 24-41 % of
- * the busy samples (embedded PostgreSQL 18, 5 s probes).
+ * behind the other: past 1,800 posted msg/s that lock (Lock:object) was the
+ * database's busiest wait (docs/performance.md, Levers kept).
  *
  * The NOTIFY's own commit does not wait for the disk (synchronous_commit
  * off for that statement): a notification is not data, and a crash loses

@@ -55,9 +55,9 @@ export async function insertClients(db: Queryable, clients: readonly NewClient[]
 }
 
 /**
- * Rows per INSERT, as a VALUES list (../../db/values-list.ts): per chunk of
- * 5,000, 385-607 ms against 682-893 ms as one JSON document. 500 rows x 10
- * columns stays far below the protocol's 65,535 parameters.
+ * Rows per INSERT, as a VALUES list (../../db/values-list.ts):
+ * 385-607 ms per 5,000 against 682-893 ms as one JSON document (docs/performance.md, Levers kept).
+ * 500 rows x 10 columns stays far below the protocol's 65,535 parameters.
  */
 const ROWS_PER_INSERT = 500;
 const COLUMNS = ['end_to_end_id', 'valor::numeric', 'payer_id::bigint', 'receiver_id::bigint', 'receiver_ispb', 'campo_livre', 'tx_id', 'paid_at::timestamptz', 'xml', 'json'];

@@ -13,9 +13,8 @@ import type { Party } from '../../iso20022/message.js';
  * LIMIT keeps each probe a subquery of its own, so the plan is a nested loop
  * over the key even when the pool's generic plan was made while clients was
  * small. The ISPB is compared as char(8), the column's type: compared as text,
- * the key could not be used at all, and every POST read the whole table (a
- * mean of 23 ms per POST of 10 over one many-ISPBs bench search on PostgreSQL
- * 15, pg_stat_statements, growing with the table; 0.14 ms as it is now).
+ * the key could not be used at all, and every POST read the whole table
+ * (23 ms per POST of 10 against 0.14 ms; docs/performance.md, Levers kept).
  */
 export const PARTY_IDS_SQL = `SELECT c.id
    FROM unnest($1::text[], $2::text[], $3::char(8)[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY

@@ -9,12 +9,9 @@
  * Only the asking face's form is in its statement (payloadSql), so a challenge
  * pull never reads (detoasts) the XML.
  *
- * Why rows and not one JSON array for ICOM: 10 XML documents of ~2.5 KB were
- * escaped into JSON by PostgreSQL and parsed back by Node on every pull.
- * Returned as columns they cross as they are stored. PostgreSQL CPU per pull
- * of 10, one connection, both forms alternated twice in one run (embedded
- * PostgreSQL 18, 2 cores): 1,393 and 1,364 µs as a JSON array, 1,284 and
- * 1,268 µs as rows; Node no longer parses 25 KB of JSON per pull either.
+ * Why rows and not one JSON array for ICOM: in an array, 10 XML documents of
+ * ~2.5 KB are escaped into JSON by PostgreSQL and parsed back by Node on every
+ * pull; as columns they cross as they are stored (docs/performance.md, Measurement history).
  */
 import type { StreamFace } from '../../db/models/stream.js';
 import { MESSAGE_JSON_SQL } from './message-json.js';
@@ -37,14 +34,9 @@ export type Payload = { face: 'challenge'; bodies: string } | { face: 'icom'; pa
  *   icom       a lateral join adding part_id, part_resource_id, part_xml,
  *              part_json: one row per message in delivery order (LEFT JOIN: an
  *              empty batch still answers one row)
- * Each face's statement holds its own form only. When one text held both forms,
- * switched by the face parameter, PostgreSQL still set up the other face's
- * plan nodes on every run: the challenge pull statement on 6 connections cost
- * 1,792 / 1,736 / 1,676 µs of PostgreSQL CPU per pull with the ICOM join in it
- * and 1,613 / 1,527 / 1,589 µs without, alternated three times (PostgreSQL 15,
- * 2 cores). `npm run bench -- --only ceiling` (the statement on 6 connections,
- * embedded PostgreSQL 18), twice each way: 8,694 and 8,407 msg/s before,
- * 9,374 and 8,722 after.
+ * Each face's statement holds its own form only: in one text holding both,
+ * switched by the face parameter, PostgreSQL sets up the other face's plan
+ * nodes on every run (docs/performance.md, Measurement history).
  */
 /** The JSON stored with the message (migrations/…-message-json.js), else built here from its columns and parties. */
 const STORED_OR_BUILT_JSON = `coalesce(m.json, ${MESSAGE_JSON_SQL})`;

@@ -20,9 +20,8 @@
  * its rows by scanning them all: a claimed row carries its pull's ord, next
  * id and stream from its claim (its slot's place among the pulls' first
  * slots, found by width_bucket's binary search), and what is per pull is
- * aggregated once, grouped by ord. Before, in the many-ISPBs bench at 1,300
- * msg/s, groups of 64 or more pulls took 270 ms on average (up to 590 ms) and
- * it held 1,000-1,200 msg/s; after, 1,700-1,800 (embedded PostgreSQL 18).
+ * aggregated once, grouped by ord. Work growing with the product made groups
+ * of 64 or more pulls take 270 ms on average (docs/performance.md, Levers kept).
  */
 import type { StreamFace } from '../../db/models/stream.js';
 import { CHALLENGE_BODIES, ICOM_PART_COLUMNS } from './payload.js';
