@@ -15,10 +15,16 @@ export interface CpuSplit {
   postgresPct: number;
   otherPct: number;
   idlePct: number;
+  /**
+   * The section's start and end on the machine's monotonic clock, in µs: the clock of a
+   * `--cpu-prof` profile's timestamps (BENCH_API_NODE_ARGS), so the API's profile can be cut to it.
+   */
+  monotonicUs: [number, number];
 }
 
 interface Sample {
   at: number;
+  monotonicUs: number;
   bench: number;
   api: number;
   postgres: number;
@@ -76,6 +82,7 @@ export class CpuMeter {
     const postgres = pm ? processSeconds(pm, true) + childrenOf(pm).reduce((sum, pid) => sum + processSeconds(pid, false), 0) : 0;
     return {
       at: performance.now(),
+      monotonicUs: Number(process.hrtime.bigint() / 1000n),
       bench: (usage.user + usage.system) / 1e6,
       api: this.apiPid ? processSeconds(this.apiPid, true) : 0,
       postgres,
@@ -103,6 +110,7 @@ export class CpuMeter {
           postgresPct: pct(postgres),
           otherPct: Math.max(0, pct(busy - bench - api - postgres)),
           idlePct: pct(stop.idle - start.idle),
+          monotonicUs: [start.monotonicUs, stop.monotonicUs],
         });
       },
     };

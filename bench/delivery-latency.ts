@@ -1,12 +1,13 @@
 /**
  * Step 4: insert -> delivery latency through LISTEN/NOTIFY.
- * One collector long-polls an empty ISPB; 20 ms after its request went out
- * (it is waiting by then), another client POSTs one message for that ISPB.
+ * One collector (Node's fetch, default headers) long-polls an empty ISPB;
+ * 20 ms after its request went out (it is waiting by then), another client
+ * POSTs one message for that ISPB.
  * Sample = from just before the POST is sent to the collector's reply having
  * arrived. Then the collector follows its Pull-Next (waiting again) and the
  * next sample starts: strictly sequential.
  */
-import { collectorAgent, endToEndIds, HttpClient, pullNextOf, sleep } from './http-client.js';
+import { collectorAgent, endToEndIds, FetchClient, HttpClient, pullNextOf, sleep } from './http-client.js';
 import { cpu } from './cpu-split.js';
 import { progress, summarize, type LatencySummary } from './stats.js';
 
@@ -22,7 +23,7 @@ export interface DeliveryLatencyResult {
 
 export async function measureDeliveryLatency(client: HttpClient, ispb: string, samples = 200): Promise<DeliveryLatencyResult> {
   progress(`insert->delivery: ${samples} sequential samples on ${ispb}`);
-  const collector = collectorAgent();
+  const fetcher = new FetchClient(client.baseUrl);
   const poster = collectorAgent();
   const latencies: number[] = [];
   let anomalies = 0;
@@ -30,7 +31,7 @@ export async function measureDeliveryLatency(client: HttpClient, ispb: string, s
   const span = cpu.span('insert->delivery');
   try {
     for (let i = 0; i < samples; i += 1) {
-      const waiting = client.request(path, { agent: collector });
+      const waiting = fetcher.request(path);
       waiting.catch(() => undefined); // a failure is thrown where it is awaited below, not as an unhandled rejection
       await sleep(WAIT_BEFORE_POST_MS);
       const postStarted = performance.now();
@@ -43,10 +44,9 @@ export async function measureDeliveryLatency(client: HttpClient, ispb: string, s
       path = pullNextOf(reply);
     }
     span.end();
-    const closed = await client.request(path, { method: 'DELETE', agent: collector });
+    const closed = await fetcher.request(path, { method: 'DELETE' });
     return { samples, latency: summarize(latencies), anomalies, closeStatus: closed.status };
   } finally {
-    collector.destroy();
     poster.destroy();
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Steps 2 and 3: how fast collectors drain a seeded ISPB over HTTP.
+ * Steps 2 and 3: how fast collectors drain a seeded ISPB over HTTP, with
+ * Node's fetch (FetchClient: gzip answers, or identity ones) as the client.
  * Each collector: start, follow Pull-Next. A 204 would take the whole long
  * poll (30 s), so every collector stops as soon as the union of what they
  * received reaches the seeded count (requests still waiting are aborted),
@@ -9,7 +10,7 @@
 import { setMaxListeners } from 'node:events';
 import { countMessagesByState } from '../src/inspection/sql/count-messages.js';
 import type { Queryable } from '../src/db/database.js';
-import { collectorAgent, endToEndIds, HttpClient, isAbort, pullNextOf, sleep, type HttpReply } from './http-client.js';
+import { collectorAgent, endToEndIds, isAbort, pullNextOf, sleep, type HttpReply, type Requester } from './http-client.js';
 import { cpu } from './cpu-split.js';
 import { perSecond, progress, round, summarize, type LatencySummary } from './stats.js';
 import type { TimeSplit } from './time-split.js';
@@ -18,6 +19,9 @@ import type { TimeSplit } from './time-split.js';
 const STALL_MS = 40_000;
 
 export interface DrainResult {
+  /** Who drained: Node's fetch asking for gzip (its default) or identity, the client library, the CLI. */
+  client: string;
+  face: 'challenge' | 'icom';
   collectors: number;
   multipart: boolean;
   seeded: number;
@@ -81,8 +85,14 @@ const FACES = {
   },
 };
 
+/** The label of a drain's client: its Accept-Encoding. */
+export function clientLabel(client: Requester): string {
+  const encoding = (client as { encoding?: string }).encoding;
+  return encoding === undefined ? 'node:http' : encoding === 'identity' ? 'fetch, identity' : 'fetch, gzip';
+}
+
 export async function measureDrain(
-  client: HttpClient,
+  client: Requester,
   ispb: string,
   seeded: number,
   collectors: number,
@@ -90,6 +100,7 @@ export async function measureDrain(
   face: 'challenge' | 'icom' = 'challenge',
 ): Promise<DrainResult> {
   const wire = FACES[face];
+  const label = clientLabel(client);
   const headers = multipart ? { accept: wire.multipart } : {};
   const seen = new Set<string>();
   let duplicates = 0;
@@ -155,8 +166,8 @@ export async function measureDrain(
     }
   };
 
-  progress(`drain (${face}): ${collectors} collector(s), ${multipart ? wire.multipart : 'single message'}, ${seeded} messages`);
-  const span = cpu.span(`drain ${face} ${collectors}x ${multipart ? 'multipart' : 'single'}`);
+  progress(`drain (${face}, ${label}): ${collectors} collector(s), ${multipart ? wire.multipart : 'single message'}, ${seeded} messages`);
+  const span = cpu.span(`drain ${face} ${collectors}x ${multipart ? 'multipart' : 'single'} (${label})`);
   const firstSent = performance.now();
   try {
     await Promise.all(Array.from({ length: collectors }, collector));
@@ -168,6 +179,8 @@ export async function measureDrain(
   const elapsedMs = lastMessageAt > 0 ? lastMessageAt - firstSent : NaN;
   const ok = !stalled && seen.size === seeded && duplicates === 0 && Object.keys(closes).every((status) => status === '200');
   return {
+    client: label,
+    face,
     collectors,
     multipart,
     seeded,

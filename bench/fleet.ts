@@ -7,7 +7,7 @@
  * messages.created_at) and whether it arrived twice.
  */
 import { setMaxListeners } from 'node:events';
-import { collectorAgent, endToEndIds, isAbort, pullNextOf, sleep, type HttpClient, type HttpReply } from './http-client.js';
+import { collectorAgent, endToEndIds, isAbort, pullNextOf, sleep, type HttpReply, type Requester } from './http-client.js';
 import { progress } from './stats.js';
 
 export class CollectorFleet {
@@ -22,7 +22,8 @@ export class CollectorFleet {
   private stopped: Promise<Record<string, number>> | undefined;
 
   constructor(
-    private readonly http: HttpClient,
+    /** A FetchClient: the collectors are Node's fetch with its default headers (gzip answers). */
+    private readonly http: Requester,
     readonly ispbs: string[],
     readonly perIspb: number,
   ) {

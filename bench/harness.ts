@@ -27,6 +27,10 @@ export const API_ENV = {
   // The ICOM traffic limit (750 requests/s per participant by default) would cap the ICOM drain at
   // 7,500 msg/s: the drains measure the stream, the bucket step measures the limit's own cost.
   ICOM_BUCKET_CAPACITY: '0',
+  // The steps that post credit transfers leave them pending (nobody answers the inbound step's): with the
+  // SPI's 40 s, a wave of AB03 timeouts would run through the steps after them. The settlement step's ceiling
+  // needs its instructions pending while it waits its turn, too.
+  SPI_SETTLEMENT_TIMEOUT_S: '86400',
 };
 
 export interface Environment {

@@ -45,7 +45,8 @@ export function batchBody(payer: string, receiver: string, count = 10): { conten
   return renderMultipartMixed(parts);
 }
 
-function post(agent: http.Agent, url: URL, batch: { contentType: string; body: Buffer }): Promise<number> {
+/** One POST of a body on the agent's connection; its status. */
+export function postBody(agent: http.Agent, url: URL, batch: { contentType: string; body: Buffer }): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': batch.contentType, 'content-length': batch.body.length } }, (res) => {
       res.resume();
@@ -72,7 +73,7 @@ export async function measureInboundRate(baseUrl: string, payer: string, receive
         while (next < batches.length) {
           const batch = batches[next++];
           const sent = performance.now();
-          const status = await post(agent, url, batch);
+          const status = await postBody(agent, url, batch);
           latencies.push(performance.now() - sent);
           statuses[status] = (statuses[status] ?? 0) + 1;
         }

@@ -30,13 +30,11 @@ import pg from 'pg';
 import { cpu } from './cpu-split.js';
 import { CollectorFleet } from './fleet.js';
 import { benchConnections, clockOffset, residentMiB, snapshot, type Snapshot } from './footprint.js';
-import type { HttpClient } from './http-client.js';
-import { sleep } from './http-client.js';
+import { FetchClient, sleep, type HttpClient } from './http-client.js';
 import { startSender, type SenderStats } from './paced-sender.js';
 import { progress, round, summarize, type LatencySummary } from './stats.js';
 import { describeDbActivity, MONITOR_NAME, repeatEvery, sampleDbActivity, type DbActivity } from './time-split.js';
 
-export const MANY_TARGET_RATE = 5000;
 export const MANY_TARGET_P99_MS = 100;
 const COLLECTORS_PER_ISPB = 6;
 const WARM_UP_MS = 3000;
@@ -115,7 +113,7 @@ export interface ManyIspbsResult extends ManyIspbsSettings {
   foundRate: number;
   /** The long window(s) at the found rate (a second one, 15 % lower, if the first did not hold). */
   confirmations: ProbeResult[];
-  /** The rate of the confirmation that held, 0 if none did. */
+  /** The rate of the confirmation that held, 0 if none did (judged against the flow ceiling, sql-ceilings.ts). */
   confirmedRate: number;
   fleet: { statuses: Record<string, number>; failures: string[]; closes: Record<string, number> };
   held: boolean;
@@ -261,7 +259,7 @@ export async function measureManyIspbs(
   };
   await m.bench.connect();
   await m.admin.connect();
-  const fleet = new CollectorFleet(http, ispbs, COLLECTORS_PER_ISPB);
+  const fleet = new CollectorFleet(new FetchClient(http.baseUrl), ispbs, COLLECTORS_PER_ISPB);
   try {
     const clock = await clockOffset(m.bench);
     progress(`many ISPBs: database clock - bench clock = ${clock.offsetMs} ms ± ${clock.uncertaintyMs} ms`);
@@ -320,7 +318,7 @@ export async function measureManyIspbs(
       confirmations,
       confirmedRate,
       fleet: { statuses, failures: failures.slice(0, 5), closes },
-      held: confirmedRate >= MANY_TARGET_RATE,
+      held: confirmedRate > 0,
     };
   } finally {
     await fleet.stop().catch(() => undefined);

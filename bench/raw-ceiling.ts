@@ -67,13 +67,13 @@ export interface RawCeilingResult {
   sql: string;
 }
 
-/** The bare claim for `ispb`, recorded as an iteration of `streamId`. Literals only: pgbench and node run the same text. */
-export function rawClaimSql(ispb: string, streamId: number): string {
+/** The bare claim of `batch` rows for `ispb`, recorded as an iteration of `streamId`. Literals only: pgbench and node run the same text. */
+export function rawClaimSql(ispb: string, streamId: number, batch = RAW_BATCH): string {
   return `WITH claimed AS (
   SELECT message_id FROM deliveries
    WHERE receiver_ispb = '${ispb}' AND iteration_id IS NULL
    ORDER BY receiver_ispb, seq
-   LIMIT ${RAW_BATCH}
+   LIMIT ${batch}
      FOR UPDATE SKIP LOCKED
 ), next_iteration AS (
   INSERT INTO iterations (id, stream_id, message_ids)
@@ -99,7 +99,7 @@ export function findPgbench(): string | undefined {
   return undefined;
 }
 
-function run(file: string, args: string[], timeoutMs: number): Promise<string> {
+export function run(file: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${file} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
@@ -114,7 +114,7 @@ async function explain(client: pg.Client, sql: string): Promise<RawPlan> {
   return { line, usesPendingIndex };
 }
 
-interface LoopRun {
+export interface LoopRun {
   seconds: number;
   transactions: number;
   failed: number;
@@ -122,16 +122,35 @@ interface LoopRun {
   latencyAverageMs?: number;
 }
 
-/** `pgbench -n -M prepared -c 6 -j 2 -T 12 -f claim.sql <url>`: -n, there are no pgbench tables to vacuum. */
-async function runPgbench(binary: string, databaseUrl: string, sql: string): Promise<LoopRun> {
+/** A pgbench script: each SQL command on one line (pgbench reads one command up to ';'), meta-commands kept as they are. */
+export function pgbenchScript(commands: string[]): string {
+  return commands.map((command) => (command.startsWith('\\') ? command : `${command.replace(/\n\s*/g, ' ')};`)).join('\n') + '\n';
+}
+
+/**
+ * `pgbench -n -M prepared -c <clients> -j <cores> -T <seconds> -f script.sql <url>`: -n, there are no
+ * pgbench tables to vacuum. `script` is the file's text (pgbenchScript); `defines` become -D name=value.
+ */
+export async function runPgbench(
+  binary: string,
+  databaseUrl: string,
+  script: string,
+  clients = CLIENTS,
+  seconds = DURATION_S,
+  defines: Record<string, string | number> = {},
+): Promise<LoopRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pix-raw-claim-'));
   try {
-    const script = path.join(dir, 'claim.sql');
-    writeFileSync(script, `${sql.replace(/\n\s*/g, ' ')};\n`); // pgbench reads one SQL command up to ';'
+    const file = path.join(dir, 'script.sql');
+    writeFileSync(file, script);
     const out = await run(
       binary,
-      ['-n', '-M', 'prepared', '-c', String(CLIENTS), '-j', String(Math.min(CLIENTS, os.cpus().length)), '-T', String(DURATION_S), '-f', script, databaseUrl],
-      (DURATION_S + 60) * 1000,
+      [
+        '-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, os.cpus().length)), '-T', String(seconds),
+        ...Object.entries(defines).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
+        '-f', file, databaseUrl,
+      ],
+      (seconds + 60) * 1000,
     );
     const number = (pattern: RegExp) => {
       const match = out.match(pattern);
@@ -142,7 +161,7 @@ async function runPgbench(binary: string, databaseUrl: string, sql: string): Pro
     const failedMatch = out.match(/number of failed transactions: (\d+)/);
     const tps = number(/tps = ([\d.]+) \(without initial connection time\)/);
     return {
-      seconds: DURATION_S,
+      seconds,
       transactions,
       failed: failedMatch ? Number(failedMatch[1]) : 0,
       tps: round(tps),
@@ -153,14 +172,14 @@ async function runPgbench(binary: string, databaseUrl: string, sql: string): Pro
   }
 }
 
-/** The same statement from 6 node connections, prepared, back to back for DURATION_S. */
-async function runNodeLoop(databaseUrl: string, sql: string): Promise<LoopRun> {
-  const clients = Array.from({ length: CLIENTS }, () => new pg.Client({ connectionString: databaseUrl, application_name: 'pix-bench-raw' }));
+/** The same statement from `count` node connections, prepared, back to back for `seconds`. */
+export async function runNodeLoop(databaseUrl: string, sql: string, count = CLIENTS, seconds = DURATION_S): Promise<LoopRun> {
+  const clients = Array.from({ length: count }, () => new pg.Client({ connectionString: databaseUrl, application_name: 'pix-bench-raw' }));
   await Promise.all(clients.map((client) => client.connect()));
   try {
     let transactions = 0;
     const started = performance.now();
-    const deadline = started + DURATION_S * 1000;
+    const deadline = started + seconds * 1000;
     await Promise.all(
       clients.map(async (client) => {
         while (performance.now() < deadline) {
@@ -196,7 +215,7 @@ export async function measureRawCeiling(http: HttpClient, databaseUrl: string, i
     const toolVersion = binary ? (await run(binary, ['--version'], 10_000)).trim() : `node ${process.version}, pg ${CLIENTS} connections`;
     progress(`raw ceiling: ${CLIENTS} clients for ${DURATION_S} s with ${binary ?? 'the node loop (no pgbench found)'}`);
     const span = cpu.span(binary ? 'raw ceiling (pgbench: in "other")' : 'raw ceiling (node loop)');
-    const loop = binary ? await runPgbench(binary, databaseUrl, sql) : await runNodeLoop(databaseUrl, sql);
+    const loop = binary ? await runPgbench(binary, databaseUrl, pgbenchScript([sql])) : await runNodeLoop(databaseUrl, sql);
     span.end();
     const planAfter = await explain(admin, sql);
     const counts = await admin.query(

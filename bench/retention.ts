@@ -20,7 +20,7 @@ import { timedPulls } from './claim-latency.js';
 import { cpu } from './cpu-split.js';
 import { measureDrain, type DrainResult } from './drain-throughput.js';
 import { seed } from './generation-rate.js';
-import { sleep, type HttpClient } from './http-client.js';
+import { FetchClient, sleep, type HttpClient } from './http-client.js';
 import { progress, round, summarize, type LatencySummary } from './stats.js';
 
 const PULLS = 1000;
@@ -60,7 +60,7 @@ async function phase(http: HttpClient, url: string, name: string, claimIspb: str
     const claim = await timedPulls(db, stream, PULLS, `retention pulls, ${name}`);
     await closeDirectStream(http, stream);
     await seed(http, drainIspb, DRAIN);
-    const drain = await measureDrain(http, drainIspb, DRAIN, 6, true);
+    const drain = await measureDrain(new FetchClient(http.baseUrl), drainIspb, DRAIN, 6, true);
     const [messagesMiB, iterationsMiB] = await admin(url, async (c) => [await mib(c, 'messages'), await mib(c, 'iterations')]);
     return { claim, drain, messagesMiB, iterationsMiB };
   } finally {

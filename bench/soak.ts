@@ -22,7 +22,7 @@ import pg from 'pg';
 import { countMessagesByState } from '../src/inspection/sql/count-messages.js';
 import { CollectorFleet } from './fleet.js';
 import type { Harness } from './harness.js';
-import { HttpClient, sleep } from './http-client.js';
+import { FetchClient, HttpClient, sleep } from './http-client.js';
 import { startSender, type SenderStats } from './paced-sender.js';
 import { progress, round } from './stats.js';
 
@@ -78,7 +78,7 @@ export async function measureSoak(harness: Harness, ispb: string, measuredRate: 
   const http = new HttpClient(harness.apiUrl);
   const db = new pg.Client({ connectionString: harness.databaseUrl });
   await db.connect();
-  const fleet = new CollectorFleet(http, [ispb], 6);
+  const fleet = new CollectorFleet(new FetchClient(harness.apiUrl), [ispb], 6);
   try {
     fleet.start();
     const sender = startSender(http, [ispb], rate, 10);

@@ -4,7 +4,7 @@
  * (server.ts); the socket-level edge is http/edge.ts.
  */
 import express from 'express';
-import type { TlsSettings } from './config.js';
+import type { SpiSettings, TlsSettings } from './config.js';
 import type { Database } from './db/database.js';
 import type { Models } from './db/models/index.js';
 import { GenerationService, type GenerationQueue } from './generation/service.js';
@@ -16,6 +16,11 @@ import { participantGuard } from './http/icom/participant-guard.js';
 import { icomStreamRoutes } from './http/icom/stream-routes.js';
 import { icomTrafficLimit } from './http/icom/traffic-limit.js';
 import { streamRoutes } from './http/challenge/stream-routes.js';
+import { accountRoutes } from './http/challenge/account-routes.js';
+import { virtualRoutes } from './http/challenge/virtual-routes.js';
+import { faultRoutes } from './http/challenge/fault-routes.js';
+import { rehearsalRoutes } from './http/challenge/rehearsal-routes.js';
+import { icomFaults } from './http/icom/faults.js';
 import { utilRoutes } from './http/challenge/util-routes.js';
 import { dashboardRoutes } from './http/dashboard/routes.js';
 import { BadRequest, NotFound } from './http/errors.js';
@@ -23,16 +28,23 @@ import { methodNotAllowed } from './http/methods.js';
 import { problemHandler, type ProblemRenderer } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import type { Logger } from './lib/logger.js';
-import type { Metrics } from './lib/metrics.js';
+import { recordDecided, type Metrics } from './lib/metrics.js';
 import { TrafficLimiter, type BucketSize } from './limits/traffic-limit.js';
 import { renderDocsPage } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/document.js';
 import { InboundService } from './inbound/service.js';
+import { Accounts } from './spi/accounts.js';
+import { VirtualParticipants } from './virtual/service.js';
+import { FaultBook } from './virtual/fault-book.js';
+import { FaultSettings } from './virtual/fault-settings.js';
+import { Rehearsals } from './rehearsal/service.js';
+import { relayHandler } from './spi/relay.js';
+import { settlementHandler } from './spi/settle.js';
 import type { LongPoll } from './stream/long-poll.js';
 import type { ClaimFloors } from './stream/claim-floors.js';
 import { DashboardReader } from './inspection/dashboard.js';
 import { StreamService, type StreamSettings } from './stream/service.js';
-import type { Wakes } from './stream/wakes.js';
+import type { Waker, Wakes } from './stream/wakes.js';
 
 export interface AppDeps {
   db: Database;
@@ -46,12 +58,18 @@ export interface AppDeps {
   metrics: Metrics;
   logger: Logger;
   /** `icomBucket` undefined: the ICOM face has no traffic limit. `tls.clientCa` set: participants' paths are checked against their client certificates. */
-  settings: StreamSettings & { generateSyncMax: number; icomBucket: BucketSize | undefined; tls?: TlsSettings };
+  settings: StreamSettings & { generateSyncMax: number; icomBucket: BucketSize | undefined; tls?: TlsSettings; spi: SpiSettings };
 }
 
 /** Errors under /api/v1 (the ICOM face) are problem+xml; everywhere else problem+json. */
 export function problemFormatFor(path: string): ProblemRenderer {
   return path === '/api/v1' || path.startsWith('/api/v1/') ? renderProblemXmlAnswer : renderProblemJson;
+}
+
+/** ICOM inbound with the SPI's handler: settlement, or the relay when SPI_SETTLEMENT=off (also what virtual participants post through). */
+export function composeInbound(db: Database, wakes: Waker, spi: SpiSettings, metrics: Metrics): InboundService {
+  const handler = spi.settlement ? settlementHandler({ openingCents: spi.openingCents, timeoutS: spi.timeoutS }) : relayHandler(spi.openingCents);
+  return new InboundService(db, wakes, handler, (decided) => recordDecided(metrics, decided));
 }
 
 export function createApp({ db, longPoll, claimFloors, wakes, generationQueue, models, metrics, logger, settings }: AppDeps): express.Express {
@@ -99,12 +117,19 @@ export function createApp({ db, longPoll, claimFloors, wakes, generationQueue, m
 
   const generation = new GenerationService(db, wakes, models.GenerationJob, generationQueue, metrics, settings.generateSyncMax);
   app.use(utilRoutes(generation, models, settings.maxCollectorsPerIspb));
+  app.use(accountRoutes(new Accounts(db, settings.spi.openingCents)));
+  app.use(virtualRoutes(new VirtualParticipants(db)));
+  app.use(faultRoutes(new FaultSettings(db)));
+  // The last instruction is decided at most the SPI's timeout after it was sent, plus a deadline job's round; 5 s more to spare.
+  app.use(rehearsalRoutes(new Rehearsals(db, settings.spi.timeoutS + settings.spi.deadlineCheckIntervalS + 5, settings.spi.openingCents)));
   const streams = new StreamService(db, longPoll, metrics, settings, claimFloors);
   app.use(streamRoutes(streams));
+  // Faults a participant asked for, before the traffic limit: an injected 429 spends no tokens.
+  app.use(icomFaults(new FaultBook(db, logger, (fault) => metrics.faultsInjected.inc({ fault })), streams));
   // Before the ICOM routes: a refused request does none of their work. Off (either ICOM_BUCKET_* 0): not mounted at all.
   if (settings.icomBucket) app.use(icomTrafficLimit(new TrafficLimiter(db, settings.icomBucket, metrics)));
   app.use(icomStreamRoutes(streams));
-  app.use(icomInboundRoutes(new InboundService(db, wakes)));
+  app.use(icomInboundRoutes(composeInbound(db, wakes, settings.spi, metrics)));
   app.use(icomCatalogRoutes());
   app.use(dashboardRoutes(new DashboardReader(db), settings.maxCollectorsPerIspb));
 

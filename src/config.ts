@@ -2,8 +2,10 @@
  * The only place that reads process.env. Parsed once at start into a frozen,
  * typed object; a bad value fails fast with a message naming the key.
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { cents, certificate, ConfigError, decimal, integer, oneOf, pemFile, url, type Env } from './config-values.js';
+
+export { ConfigError } from './config-values.js';
 
 export interface Config {
   readonly port: number;
@@ -29,6 +31,19 @@ export interface Config {
   readonly tls: TlsSettings | undefined;
   /** Unset (no OTEL_EXPORTER_OTLP_ENDPOINT): no tracing SDK is loaded, and the project's spans are the API's no-ops. */
   readonly tracing: TracingSettings | undefined;
+  readonly spi: SpiSettings;
+}
+
+/** The SPI between participants (docs/spi.md). */
+export interface SpiSettings {
+  /** On: the SPI settles on reserve accounts; off: it relays messages as they come and settles nothing. */
+  readonly settlement: boolean;
+  /** Every reserve account opens with this balance, in cents. */
+  readonly openingCents: number;
+  /** An instruction not settled this long after its acceptance is rejected AB03. */
+  readonly timeoutS: number;
+  /** How often the deadline job looks for instructions past their deadline. */
+  readonly deadlineCheckIntervalS: number;
 }
 
 /**
@@ -89,81 +104,11 @@ export interface HttpLimits {
   readonly maxHeaderBytes: number;
 }
 
-export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
-
-function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${key} must be an integer, got "${raw}"`);
-  const value = Number(raw.trim());
-  if (value < min || value > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-/** A decimal number such as 168 or 0.005, strictly above `minExclusive`. */
-function decimal(env: Env, key: string, fallback: number, minExclusive: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(raw.trim())) throw new ConfigError(`${key} must be a decimal number, got "${raw}"`);
-  const value = Number(raw.trim());
-  if (value <= minExclusive || value > max) throw new ConfigError(`${key} must be above ${minExclusive} and at most ${max}, got ${value}`);
-  return value;
-}
-
-function oneOf<T extends string>(env: Env, key: string, fallback: T, allowed: readonly T[]): T {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
-/** An optional URL of one of `schemes`; an error names the key and shows `example`. */
-function url(env: Env, key: string, schemes: readonly string[], example: string): string | undefined {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(`${key} must be a URL like ${example}`);
-  }
-  if (!schemes.includes(parsed.protocol.slice(0, -1))) {
-    throw new ConfigError(`${key} must start with ${schemes.map((scheme) => `${scheme}://`).join(' or ')}, got "${parsed.protocol}"`);
-  }
-  return raw;
-}
-
 /** Either key at 0 turns the limit off; both are checked either way, so a typo still stops the start. */
 function icomBucket(env: Env): IcomBucket | undefined {
   const capacity = integer(env, 'ICOM_BUCKET_CAPACITY', 3750, 0, 1_000_000);
   const refillPerS = integer(env, 'ICOM_BUCKET_REFILL_PER_S', 750, 0, 1_000_000);
   return capacity === 0 || refillPerS === 0 ? undefined : Object.freeze({ capacity, refillPerS });
-}
-
-/** A PEM file's text; unset (or empty) is undefined, an unreadable path a ConfigError naming the key. */
-function pemFile(env: Env, key: string): string | undefined {
-  const path = env[key];
-  if (path === undefined || path === '') return undefined;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`${key} must name a readable PEM file; "${path}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (!text.includes('-----BEGIN ')) throw new ConfigError(`${key} ("${path}") is not a PEM file`);
-  return text;
-}
-
-function certificate(key: string, pem: string): X509Certificate {
-  try {
-    return new X509Certificate(pem);
-  } catch (err) {
-    throw new ConfigError(`${key} holds no readable PEM certificate (${(err as Error).message})`);
-  }
 }
 
 /** TLS_CERT + TLS_KEY, optionally TLS_CLIENT_CA; any other combination is refused rather than silently served over plain HTTP. */
@@ -235,6 +180,12 @@ export function loadConfig(env: Env = process.env): Config {
     icomBucket: icomBucket(env),
     tls: tlsSettings(env),
     tracing: tracingSettings(env),
+    spi: Object.freeze({
+      settlement: oneOf(env, 'SPI_SETTLEMENT', 'on', ['on', 'off'] as const) === 'on',
+      openingCents: cents(env, 'SPI_OPENING_BALANCE', 100_000_000),
+      timeoutS: integer(env, 'SPI_SETTLEMENT_TIMEOUT_S', 40, 1, 86_400),
+      deadlineCheckIntervalS: integer(env, 'SPI_DEADLINE_CHECK_INTERVAL_S', 1, 1, 3600),
+    }),
   };
   // A collector in a long poll is not idle: expiring it mid-wait would take its batch away.
   if (config.streamIdleTimeoutS * 1000 <= config.longPollTimeoutMs) {

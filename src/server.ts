@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createApp, problemFormatFor } from './app.js';
+import { composeInbound, createApp, problemFormatFor } from './app.js';
 import type { Config } from './config.js';
 import { Database } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
@@ -17,6 +17,7 @@ import { createSequelize } from './db/sequelize.js';
 import { startJobs } from './jobs/boss.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { countPendingInstructions, sumReserveCents } from './spi/sql/totals.js';
 import { createEdgeServer } from './http/edge.js';
 import { problem } from './http/problem.js';
 import { MESSAGES_CHANNEL, readNotification } from './stream/channel.js';
@@ -24,7 +25,9 @@ import { LongPoll } from './stream/long-poll.js';
 import { ClaimFloors } from './stream/claim-floors.js';
 import { countAllOpenStreams } from './stream/sql/collector-slots.js';
 import { readPendingTotal } from './inspection/sql/ispb-counts.js';
+import { StreamService } from './stream/service.js';
 import { Wakes } from './stream/wakes.js';
+import { VirtualWorker } from './virtual/worker.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -73,12 +76,16 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     countOpenStreams: () => countAllOpenStreams(db),
     countPendingMessages: () => readPendingTotal(db),
     ping: () => db.query('SELECT 1'),
+    countPendingInstructions: () => countPendingInstructions(db),
+    sumReserveCents: () => sumReserveCents(db),
   });
   metrics.collectorLimit.set(config.maxCollectorsPerIspb);
   // New or released messages may sit below a claim floor: the next claim reads from the first entry.
+  let virtualWorker: VirtualWorker | undefined;
   const wakeHere = (ispb: string) => {
     claimFloors.drop(ispb);
     longPoll.notify(ispb);
+    virtualWorker?.poke(ispb);
   };
   const wakes = new Wakes(db, wakeHere, randomUUID(), logger);
   const listener = startListener({
@@ -108,8 +115,18 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     runWorkers: config.jobsEnabled,
     expiryCheckIntervalS: config.expiryCheckIntervalS,
     retention: config.retention,
+    spi: config.spi,
   });
   started.push(() => jobs.stop());
+  if (config.jobsEnabled) {
+    // Virtual participants collect and post as banks do, on a pool of their own (src/virtual/worker.ts).
+    const virtualDb = new Database(databaseUrl, 2, logger, 'pix-stream-virtual');
+    started.push(() => virtualDb.close());
+    const streams = new StreamService(virtualDb, longPoll, metrics, config, claimFloors);
+    virtualWorker = new VirtualWorker({ db: virtualDb, streams, inbound: composeInbound(virtualDb, wakes, config.spi, metrics), waker: wakes, logger });
+    virtualWorker.start();
+    started.push(() => virtualWorker!.stop());
+  }
 
   const app = createApp({ db, longPoll, claimFloors, wakes, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
   const { server, drain } = createEdgeServer(app, config.http, (status, detail, path) => problemFormatFor(path)(problem(status, detail), path), {

@@ -43,6 +43,8 @@ export async function collect(options: CollectOptions): Promise<number> {
   const idOf = (message: CliMessage) => (options.icom ? (message as IcomMessage).resourceId : (message as ChallengeMessage).endToEndId);
   let total = 0;
   let duplicates = 0;
+  /** When the last message was written: the rate counts to it, not to the empty long polls that end a run. */
+  let lastMessageAt: number | null = null;
   const rate = new RateMeter();
   const collectors: Collector[] = [];
   const live = new LiveLine({
@@ -70,6 +72,7 @@ export async function collect(options: CollectOptions): Promise<number> {
     },
     onReply(_collector: Collector, written: CliMessage[]) {
       total += written.length;
+      if (written.length > 0) lastMessageAt = Date.now();
       if (options.idleExit !== null && allIdle(collectors, options.idleExit)) {
         requestStop(`idle: ${options.idleExit} empty long poll(s) in a row on every collector`);
       }
@@ -117,6 +120,7 @@ export async function collect(options: CollectOptions): Promise<number> {
   }
 
   const durationMs = Date.now() - startedAt;
+  const toLastMs = lastMessageAt === null ? null : Math.max(lastMessageAt - startedAt, 1);
   const closed = outcomes.filter((o) => o === 'closed').length;
   const notClosed = outcomes.filter((o) => o !== null && o !== 'closed').length;
   const lines = [
@@ -124,7 +128,7 @@ export async function collect(options: CollectOptions): Promise<number> {
     row('messages', formatCount(total)),
     row('duplicates', formatCount(duplicates) + (seen.count >= MAX_TRACKED_IDS ? ` (within the latest ${formatCount(MAX_TRACKED_IDS)} ids)` : '')),
     row('duration', formatDuration(durationMs)),
-    row('rate', `${formatRate(total / Math.max(durationMs / 1000, 0.001))} msg/s`),
+    row('rate', toLastMs === null ? '-' : `${formatRate(total / (toLastMs / 1000))} msg/s (${formatDuration(toLastMs)} to the last message)`),
     row('streams', `${closed} closed${notClosed ? `, ${notClosed} not (see above)` : ''}`),
     ...collectors.map((c) => row(`collector ${c.id}`, formatCount(c.received))),
     row('output', sink.description),

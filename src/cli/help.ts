@@ -8,6 +8,7 @@ Commands:
   collect    drain an ISPB's message stream into a file, as a bank's collectors would (JSON, or ICOM XML)
   generate   have the API generate random messages for an ISPB (and follow the job for large counts)
   flow       rehearse payer → receiver over ICOM: transfers, their pacs.002 answers, end-to-end latencies
+  rehearse   the homologation capacity test against your participant, scored: pix-stream rehearse capacity --ispb P
   help       show help for a command: pix-stream help collect
 
 Options:
@@ -120,4 +121,32 @@ Example:
   pix-stream flow --payer 11112222 --receiver 22223333 --count 1000 --reject-share 0.1
 `;
 
-export const HELP: Record<string, string> = { collect: COLLECT_HELP, generate: GENERATE_HELP, flow: FLOW_HELP };
+export const REHEARSE_HELP = `Usage: pix-stream rehearse capacity --ispb <ispb> [options]
+
+The homologation capacity test (Roteiro de Participação Direta, item 7),
+scored before the official window. For --minutes, the virtual participant
+99999A03 pays <ispb> at the rate while <ispb> pays 99999A04 at the same rate:
+<ispb> is the bank under test, running its own ICOM client against this API
+(it posts its pacs.008s, reads its stream, answers each pacs.008 with a
+pacs.002). pix-stream measures from its own timestamps and prints a progress
+line, then a scorecard:
+  consumption (available on the stream → fetched): ≥ 99 % within 200 ms,
+    as receiver and as payer
+  answer as receiver (pacs.008 fetched → pacs.002 received): ≥ 50 % within
+    1.4 s and ≥ 95 % within 2.3 s
+  and the instructions settled, rejected and timed out (AB03).
+Exit code 0 only when every criterion passes, 1 otherwise; Ctrl-C stops the
+rehearsal on the server and scores what it saw (exit 130).
+
+Options:
+      --ispb <ispb>        the participant under test (required): 8 characters of 0-9 and A-Z
+      --level <size>       small, medium or large: 1,000, 2,000 or 4,000 payments a minute (default small)
+      --per-minute <n>     the rate instead, 1-12000
+      --minutes <m>        how long, 0.1-60 (default 10)
+      --base-url <url>     the API (default ${DEFAULT_BASE_URL})
+      --json <file>        write the report as JSON: {"criteria": [{"name", "target", "measured", "pass"}], ...}
+      --html <file>        write the report as one self-contained HTML page with its charts
+  -h, --help               show this help
+`;
+
+export const HELP: Record<string, string> = { collect: COLLECT_HELP, generate: GENERATE_HELP, flow: FLOW_HELP, rehearse: REHEARSE_HELP };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * pix-stream's command line (package.json "bin"): `collect`, `generate` and
- * `flow` against a running API. It ships in the API's dist/: collect and
+ * pix-stream's command line (package.json "bin"): `collect`, `generate`,
+ * `flow` and `rehearse` against a running API. It ships in the API's dist/: collect and
  * generate use only Node built-ins; flow also builds and reads ISO 20022
  * messages with the API's own modules (src/iso20022, the generator's rules).
  *
@@ -10,6 +10,7 @@
 import { parseCollect, parseGenerate, UsageError } from './args.js';
 import { collect } from './collect.js';
 import { parseFlow } from './flow/args.js';
+import { parseRehearse } from './rehearse/args.js';
 import { generate } from './generate.js';
 import { HELP, MAIN_HELP } from './help.js';
 import { closeAgents } from './http.js';
@@ -46,6 +47,12 @@ async function run(argv: string[]): Promise<number> {
       // Loaded only here: its XML reader and generator rules would slow every other command's start.
       const { flow } = await import('./flow/run.js');
       return flow(options);
+    }
+    case 'rehearse': {
+      const options = parseRehearse(rest);
+      if (!options) return help('rehearse');
+      const { rehearse } = await import('./rehearse/run.js');
+      return rehearse(options);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -36,6 +36,12 @@ export class NotFound extends HttpError {
   }
 }
 
+export class Conflict extends HttpError {
+  constructor(detail: string) {
+    super(409, detail);
+  }
+}
+
 export class MethodNotAllowed extends HttpError {
   constructor(detail: string, allowed: readonly string[]) {
     super(405, detail);
@@ -46,5 +52,13 @@ export class MethodNotAllowed extends HttpError {
 export class NotAcceptable extends HttpError {
   constructor(detail: string) {
     super(406, detail);
+  }
+}
+
+/** A fault the participant asked for (PUT /api/util/faults/{ispb}): a 429 or 503 with Retry-After. */
+export class InjectedFault extends HttpError {
+  constructor(status: 429 | 503, detail: string, retryAfterS: number) {
+    super(status, detail);
+    this.headers['Retry-After'] = String(retryAfterS);
   }
 }

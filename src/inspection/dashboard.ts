@@ -8,13 +8,19 @@
  * before it read again, for batches claimed just before a boundary that commit
  * just after it), so a refresh reads at most two buckets of iterations rather
  * than the whole window. The bucket in progress is left out of the charts.
+ * The SPI's part: decisions of the last minute and the balances that moved last;
+ * the faults participants asked for, with what was injected; and the capacity
+ * rehearsals under way or just settled.
  */
 import type { Queryable } from '../db/database.js';
 import { foldIspbCounts, readIspbCounts, type IspbCounts } from './sql/ispb-counts.js';
 import { readDeliveries, type DeliveryBucket } from './sql/deliveries-per-bucket.js';
 import { readRecentJobs, type JobProgress } from './sql/recent-jobs.js';
+import { readRecentBalances, readSettlementStats, type AccountBalance, type SettlementStats } from './sql/settlement-stats.js';
+import { readFaultStates, type FaultState } from './sql/fault-states.js';
+import { readRecentRehearsals, type RecentRehearsal } from './sql/recent-rehearsals.js';
 
-export type { IspbCounts, DeliveryBucket, JobProgress };
+export type { IspbCounts, DeliveryBucket, JobProgress, AccountBalance, SettlementStats, FaultState, RecentRehearsal };
 
 export interface DashboardSettings {
   /** How far back the charts go. */
@@ -25,10 +31,17 @@ export interface DashboardSettings {
   cacheMs: number;
   /** Generation jobs shown at most. */
   jobsLimit: number;
+  /** How far back the SPI's settled/s, rejections and latency go. */
+  spiWindowS: number;
+  /** Reserve accounts read at most, those that moved last. */
+  balancesLimit: number;
 }
 
-// 5-minute charts of 60 points; counts at most 1 s old, the page polls every 2 s.
-export const DASHBOARD_DEFAULTS: DashboardSettings = { windowS: 300, bucketS: 5, cacheMs: 1000, jobsLimit: 20 };
+// 5-minute charts of 60 points; counts at most 1 s old, the page polls every 2 s; the SPI over the last minute.
+export const DASHBOARD_DEFAULTS: DashboardSettings = { windowS: 300, bucketS: 5, cacheMs: 1000, jobsLimit: 20, spiWindowS: 60, balancesLimit: 1000 };
+
+/** Rehearsals stay on the dashboard this long after they settled. */
+const REHEARSALS_RECENT_S = 600;
 
 export interface DashboardSnapshot {
   at: Date;
@@ -39,6 +52,9 @@ export interface DashboardSnapshot {
   /** Per ISPB and bucket, only where something was delivered. */
   deliveries: DeliveryBucket[];
   jobs: JobProgress[];
+  spi: { windowS: number; stats: SettlementStats[]; balances: AccountBalance[] };
+  faults: FaultState[];
+  rehearsals: RecentRehearsal[];
 }
 
 export class DashboardReader {
@@ -72,10 +88,14 @@ export class DashboardReader {
     await foldIspbCounts(this.db);
     const ispbs = await readIspbCounts(this.db);
     const jobs = await readRecentJobs(this.db, windowS, jobsLimit);
+    const spiWindowS = this.settings.spiWindowS;
+    const spi = { windowS: spiWindowS, stats: await readSettlementStats(this.db, spiWindowS), balances: await readRecentBalances(this.db, this.settings.balancesLimit) };
+    const faults = await readFaultStates(this.db);
+    const rehearsals = await readRecentRehearsals(this.db, REHEARSALS_RECENT_S, 10);
     const bucketStartsS: number[] = [];
     for (let s = windowStartS; s < currentS; s += bucketS) bucketStartsS.push(s);
     const deliveries = bucketStartsS.flatMap((s) => this.buckets.get(s) ?? []);
-    const snapshot = { at: new Date(at), bucketS, bucketStartsS, ispbs, deliveries, jobs };
+    const snapshot = { at: new Date(at), bucketS, bucketStartsS, ispbs, deliveries, jobs, spi, faults, rehearsals };
     this.cached = { at, snapshot };
     return snapshot;
   }

@@ -27,7 +27,7 @@
  * ones (62^11, about 65 bits) make a clash negligible without any counter
  * shared between processes.
  */
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -76,27 +76,42 @@ function randomBase62(length: number): string {
   return out;
 }
 
+/**
+ * `length` characters of `alphabet` drawn from SHA-256 of `key` (re-hashed
+ * as needed, biased bytes skipped as above): the same key gives the same id,
+ * so a message its maker composes again after a crash is a repost of the
+ * first, not a second message (src/virtual).
+ */
+function derivedChars(alphabet: string, length: number, key: string): string {
+  const unbiased = alphabet.length * Math.floor(256 / alphabet.length);
+  let out = '';
+  for (let block = createHash('sha256').update(key).digest(); out.length < length; block = createHash('sha256').update(block).digest()) {
+    for (const byte of block) if (byte < unbiased && out.length < length) out += alphabet[byte % alphabet.length];
+  }
+  return out;
+}
+
 function checkIspb(ispb: string): void {
   if (!ISPB.test(ispb)) throw new RangeError(`ISPB ${JSON.stringify(ispb)} is not 8 characters [0-9A-Z]`);
 }
 
 /** `prefix` + ispb + yyyyMMddHHmm (UTC) + 11 random [a-zA-Z0-9]. */
-function transactionId(prefix: 'E' | 'D', ispb: string, date: Date): string {
+function transactionId(prefix: 'E' | 'D', ispb: string, date: Date, key?: string): string {
   checkIspb(ispb);
   epochMs(date); // years 1970..5188 keep the 4-digit year of the layout
   const iso = date.toISOString(); // 2026-11-24T15:30:12.345Z
   const minute = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16);
-  return `${prefix}${ispb}${minute}${randomBase62(11)}`;
+  return `${prefix}${ispb}${minute}${key === undefined ? randomBase62(11) : derivedChars(BASE62, 11, key)}`;
 }
 
 /** A payment's EndToEndId, made by the participant `ispb` at `date`. */
-export function newEndToEndId(ispb: string, date: Date = new Date()): string {
-  return transactionId('E', ispb, date);
+export function newEndToEndId(ispb: string, date: Date = new Date(), key?: string): string {
+  return transactionId('E', ispb, date, key);
 }
 
 /** A return's RtrId, made by the participant `ispb` (the one returning the money) at `date`. */
-export function newReturnId(ispb: string, date: Date = new Date()): string {
-  return transactionId('D', ispb, date);
+export function newReturnId(ispb: string, date: Date = new Date(), key?: string): string {
+  return transactionId('D', ispb, date, key);
 }
 
 /**
@@ -108,9 +123,9 @@ export const END_TO_END_ID_PATTERN = /^E[0-9A-Z]{8}[0-9]{4}[0-1][0-9][0-3][0-9][
 export const RETURN_ID_PATTERN = /^D[0-9A-Z]{8}[0-9]{4}[0-1][0-9][0-3][0-9][0-2][0-9][0-5][0-9][a-zA-Z0-9]{11}$/;
 
 /** `M` + ispb + 9 base-36 time characters + 14 random ones (see above). */
-export function newBizMsgIdr(ispb: string, date: Date = new Date()): string {
+export function newBizMsgIdr(ispb: string, date: Date = new Date(), key?: string): string {
   checkIspb(ispb);
-  return `M${ispb}${epochMs(date).toString(36).toUpperCase().padStart(9, '0')}${randomBase36(14)}`;
+  return `M${ispb}${epochMs(date).toString(36).toUpperCase().padStart(9, '0')}${key === undefined ? randomBase36(14) : derivedChars(BASE36, 14, key)}`;
 }
 
 /** 24 bytes "PI" + 48-bit Unix ms + 16 random bytes, as 32 characters of base64. */

@@ -15,22 +15,23 @@
  * The pacs.008 rules are readPacs008's own, unchanged.
  * Every refusal is an Iso20022ReadError naming the problem and the XML path.
  */
-import { REASON_CODE } from './envelope.js';
-import { END_TO_END_ID_PATTERN, RETURN_ID_PATTERN } from './ids.js';
 import type { PixMessage } from './message.js';
-import { PACS002_MSG_DEF_IDR, PACS002_NAMESPACE, PACS004_MSG_DEF_IDR, PACS004_NAMESPACE, PACS008_MSG_DEF_IDR, PACS008_NAMESPACE } from './message.js';
+import {
+  CAMT060_MSG_DEF_IDR, CAMT060_NAMESPACE, PACS002_MSG_DEF_IDR, PACS002_NAMESPACE, PACS004_MSG_DEF_IDR, PACS004_NAMESPACE,
+  PACS008_MSG_DEF_IDR, PACS008_NAMESPACE, PIBR001_MSG_DEF_IDR, PIBR001_NAMESPACE,
+} from './message.js'; // prettier-ignore
+import { readStatusReport, type StatusReport } from './pacs002-read.js';
+import { readPaymentReturn, type PaymentReturn } from './pacs004-read.js';
 import { pacs008FromEnvelope, type LocalInstrument } from './pacs008-read.js';
-import { amountBRL, BIZ_MSG_IDR, dateTime, el, has, Iso20022ReadError, parse, readAppHdr, text, type EnvelopeHeader, type Node } from './read.js';
+import { readAccountQuery, readEchoRequest, type AccountQuery, type EchoRequest } from './query-read.js';
+import { BIZ_MSG_IDR, dateTime, el, Iso20022ReadError, parse, readAppHdr, text, type EnvelopeHeader, type Node } from './read.js';
 
 export type { EnvelopeHeader } from './read.js';
 export { Iso20022ReadError } from './read.js';
 
-export type InboundKind = 'pacs.008' | 'pacs.002' | 'pacs.004';
+export type InboundKind = 'pacs.008' | 'pacs.002' | 'pacs.004' | 'camt.060' | 'pibr.001';
 
-type Read =
-  | { kind: 'pacs.008'; header: EnvelopeHeader; message: PixMessage; localInstrument: LocalInstrument }
-  | { kind: 'pacs.002'; header: EnvelopeHeader; originalEndToEndId: string; status: 'ACSP' | 'RJCT'; reason: string | null }
-  | { kind: 'pacs.004'; header: EnvelopeHeader; returnId: string; originalEndToEndId: string; amount: number; reason: string };
+type Read = { kind: 'pacs.008'; header: EnvelopeHeader; message: PixMessage; localInstrument: LocalInstrument } | StatusReport | PaymentReturn | AccountQuery | EchoRequest;
 
 export type InboundMessage = Read & {
   /** The document as read, and its parsed tree, for handing it on (forward.ts). */
@@ -38,8 +39,6 @@ export type InboundMessage = Read & {
   envelope: Node;
 };
 
-/** OrgnlInstrId: the EndToEndId of a payment, or the RtrId of a return, reported on. */
-const INSTRUCTION_ID = new RegExp(`${END_TO_END_ID_PATTERN.source}|${RETURN_ID_PATTERN.source}`);
 const E = 'Envelope';
 
 interface Kind {
@@ -47,43 +46,16 @@ interface Kind {
   namespace: string;
   /** The element under Document. */
   root: string;
+  read?: (body: Node, path: string, header: EnvelopeHeader) => Read;
 }
 
 const KINDS: Record<string, Kind> = {
   [PACS008_MSG_DEF_IDR]: { kind: 'pacs.008', namespace: PACS008_NAMESPACE, root: 'FIToFICstmrCdtTrf' },
-  [PACS002_MSG_DEF_IDR]: { kind: 'pacs.002', namespace: PACS002_NAMESPACE, root: 'FIToFIPmtStsRpt' },
-  [PACS004_MSG_DEF_IDR]: { kind: 'pacs.004', namespace: PACS004_NAMESPACE, root: 'PmtRtr' },
+  [PACS002_MSG_DEF_IDR]: { kind: 'pacs.002', namespace: PACS002_NAMESPACE, root: 'FIToFIPmtStsRpt', read: readStatusReport },
+  [PACS004_MSG_DEF_IDR]: { kind: 'pacs.004', namespace: PACS004_NAMESPACE, root: 'PmtRtr', read: readPaymentReturn },
+  [CAMT060_MSG_DEF_IDR]: { kind: 'camt.060', namespace: CAMT060_NAMESPACE, root: 'AcctRptgReq', read: readAccountQuery },
+  [PIBR001_MSG_DEF_IDR]: { kind: 'pibr.001', namespace: PIBR001_NAMESPACE, root: 'EchoReq', read: readEchoRequest },
 };
-
-function statusReport(body: Node, path: string, header: EnvelopeHeader): Read {
-  const X = `${path}/TxInfAndSts`;
-  const tx = el(body, path, 'TxInfAndSts');
-  if (has(tx, 'OrgnlInstrId', X)) text(tx, X, ['OrgnlInstrId'], INSTRUCTION_ID);
-  const originalEndToEndId = text(tx, X, ['OrgnlEndToEndId'], END_TO_END_ID_PATTERN);
-  // Participants answer a payment with ACSP or RJCT; ACSC and ACCC are the SPI's own, sent after settlement.
-  const status = text(tx, X, ['TxSts'], /^(ACSP|RJCT)$/) as 'ACSP' | 'RJCT';
-  if (status === 'ACSP') {
-    // A reason on an acceptance contradicts it: refused rather than dropped, so the sender learns of its bug.
-    if (has(tx, 'StsRsnInf', X)) throw new Iso20022ReadError('invalid', `${X}/StsRsnInf`, 'ACSP carries no status reason');
-    return { kind: 'pacs.002', header, originalEndToEndId, status, reason: null };
-  }
-  const reason = text(tx, X, ['StsRsnInf', 'Rsn', 'Cd'], REASON_CODE);
-  return { kind: 'pacs.002', header, originalEndToEndId, status, reason };
-}
-
-function paymentReturn(body: Node, path: string, header: EnvelopeHeader): Read {
-  text(body, path, ['GrpHdr', 'NbOfTxs'], /^1$/);
-  const X = `${path}/TxInf`;
-  const tx = el(body, path, 'TxInf');
-  return {
-    kind: 'pacs.004',
-    header,
-    returnId: text(tx, X, ['RtrId'], RETURN_ID_PATTERN),
-    originalEndToEndId: text(tx, X, ['OrgnlEndToEndId'], END_TO_END_ID_PATTERN),
-    amount: amountBRL(tx, X, 'RtrdIntrBkSttlmAmt'),
-    reason: text(tx, X, ['RtrRsnInf', 'Rsn', 'Cd'], REASON_CODE),
-  };
-}
 
 /** The MsgDefIdrs a participant may post: ICOM's in catalogue. */
 export const INBOUND_MSG_DEF_IDRS: readonly string[] = Object.keys(KINDS);
@@ -105,15 +77,6 @@ export function readInbound(xml: string): InboundMessage {
   const msgId = text(body, path, ['GrpHdr', 'MsgId'], BIZ_MSG_IDR);
   if (msgId !== header.bizMsgIdr) throw new Iso20022ReadError('invalid', `${path}/GrpHdr/MsgId`, 'must equal AppHdr/BizMsgIdr');
   dateTime(body, path, ['GrpHdr', 'CreDtTm']);
-  const read = (): Read => {
-    switch (kind.kind) {
-      case 'pacs.008':
-        return { kind: 'pacs.008', ...pacs008FromEnvelope(env) };
-      case 'pacs.002':
-        return statusReport(body, path, header);
-      case 'pacs.004':
-        return paymentReturn(body, path, header);
-    }
-  };
-  return { ...read(), xml, envelope: env };
+  const read: Read = kind.read ? kind.read(body, path, header) : { kind: 'pacs.008', ...pacs008FromEnvelope(env) };
+  return { ...read, xml, envelope: env };
 }

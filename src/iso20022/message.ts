@@ -99,3 +99,20 @@ export const PACS004_NAMESPACE = 'https://www.bcb.gov.br/pi/pacs.004/1.5';
 export const PACS004_MSG_DEF_IDR = 'pacs.004.spi.1.5';
 export const ADMI002_NAMESPACE = 'https://www.bcb.gov.br/pi/admi.002/1.5';
 export const ADMI002_MSG_DEF_IDR = 'admi.002.spi.1.5';
+
+/**
+ * The queries of catalogue 5.13 and their answers: camt.060 1.9 (account
+ * reporting request) answered with camt.053 1.4 (balance) or camt.052 1.3
+ * (the entries of a period), and pibr.001 1.3 (echo) with pibr.002 1.3.
+ * Versions from schemas generated from the 5.13 XSDs (docs/spi.md, Sources).
+ */
+export const CAMT060_NAMESPACE = 'https://www.bcb.gov.br/pi/camt.060/1.9';
+export const CAMT060_MSG_DEF_IDR = 'camt.060.spi.1.9';
+export const CAMT053_NAMESPACE = 'https://www.bcb.gov.br/pi/camt.053/1.4';
+export const CAMT053_MSG_DEF_IDR = 'camt.053.spi.1.4';
+export const CAMT052_NAMESPACE = 'https://www.bcb.gov.br/pi/camt.052/1.3';
+export const CAMT052_MSG_DEF_IDR = 'camt.052.spi.1.3';
+export const PIBR001_NAMESPACE = 'https://www.bcb.gov.br/pi/pibr.001/1.3';
+export const PIBR001_MSG_DEF_IDR = 'pibr.001.spi.1.3';
+export const PIBR002_NAMESPACE = 'https://www.bcb.gov.br/pi/pibr.002/1.3';
+export const PIBR002_MSG_DEF_IDR = 'pibr.002.spi.1.3';

@@ -4,7 +4,7 @@
  * Every process can enqueue; only those with JOBS=on run workers.
  */
 import PgBoss from 'pg-boss';
-import type { RetentionSettings } from '../config.js';
+import type { RetentionSettings, SpiSettings } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
@@ -12,6 +12,7 @@ import type { Waker } from '../stream/wakes.js';
 import type { GenerationQueue } from '../generation/service.js';
 import { registerRetention } from './drop-acknowledged.js';
 import { registerStreamExpiry } from './expire-idle-streams.js';
+import { registerSettlementDeadlines } from './expire-settlements.js';
 import { createGenerationQueue, workGenerationQueue } from './generate-messages.js';
 
 export interface JobsOptions {
@@ -24,6 +25,8 @@ export interface JobsOptions {
   runWorkers: boolean;
   expiryCheckIntervalS: number;
   retention: RetentionSettings;
+  /** The SPI's deadline job runs only when it settles. */
+  spi: SpiSettings;
 }
 
 export interface Jobs {
@@ -51,6 +54,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
   if (runWorkers) {
     await registerStreamExpiry(boss, options);
     await registerRetention(boss, { ...options, signal: shutdown.signal });
+    if (options.spi.settlement) await registerSettlementDeadlines(boss, { ...options, deadlineCheckIntervalS: options.spi.deadlineCheckIntervalS });
     await workGenerationQueue(boss, generationQueue, options.db, options.waker, options.metrics, shutdown.signal);
     logger.info('background jobs started');
   }

@@ -5,6 +5,7 @@
  * scrape time, since streams and messages are shared by every process.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Decided } from '../inbound/handled.js';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -14,6 +15,19 @@ export interface DatabaseProbes {
   countPendingMessages(): Promise<number>;
   /** Resolves when the database answers a query. */
   ping(): Promise<unknown>;
+  /** The SPI's pending instructions, and the sum of every reserve account in cents. */
+  countPendingInstructions(): Promise<number>;
+  sumReserveCents(): Promise<number>;
+}
+
+/** Counts instructions the SPI decided (after their transaction committed). */
+export function recordDecided(metrics: Metrics, decided: readonly Decided[]): void {
+  for (const d of decided) {
+    if (d.outcome === 'settled') {
+      metrics.spiDecided.inc({ outcome: 'settled', reason: 'none' });
+      metrics.spiSettlementSeconds.observe(d.seconds);
+    } else metrics.spiDecided.inc({ outcome: 'rejected', reason: d.reason });
+  }
 }
 
 export function createMetrics(probes: DatabaseProbes) {
@@ -77,6 +91,31 @@ export function createMetrics(probes: DatabaseProbes) {
       help: 'Duration of one claim transaction (lock, acknowledge, claim, record)',
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
       registers,
+    }),
+    // The reason label is an ISO reason code (AB03, AM04, AC03…): a few dozen values at most.
+    faultsInjected: new Counter({ name: 'pix_stream_faults_injected_total', help: 'Faults injected into participants\' own ICOM requests (PUT /api/util/faults), by fault', labelNames: ['fault'] as const, registers }),
+    spiDecided: new Counter({ name: 'pix_stream_spi_instructions_decided_total', help: 'Instructions (pacs.008, pacs.004) the SPI settled or rejected, by outcome and reason code (none when settled)', labelNames: ['outcome', 'reason'] as const, registers }),
+    spiSettlementSeconds: new Histogram({
+      name: 'pix_stream_spi_settlement_seconds',
+      help: 'From an instruction’s acceptance (AccptncDtTm) to its settlement',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 40],
+      registers,
+    }),
+    spiPending: new Gauge({
+      name: 'pix_stream_spi_pending_instructions',
+      help: 'Instructions the SPI holds awaiting their answer (all processes); NaN while the database does not answer',
+      registers,
+      async collect() {
+        this.set(await probes.countPendingInstructions().catch(() => NaN));
+      },
+    }),
+    spiReserves: new Gauge({
+      name: 'pix_stream_spi_reserves_brl',
+      help: 'The sum of every reserve account, in reais: settlement moves money between accounts, so only PUT /api/util/accounts changes it',
+      registers,
+      async collect() {
+        this.set(await probes.sumReserveCents().then((cents) => cents / 100, () => NaN));
+      },
     }),
     httpRequests: new Histogram({
       name: 'pix_stream_http_request_seconds',

@@ -8,27 +8,11 @@
  */
 import { schemas } from './schemas.js';
 
-const catalog = { 'application/xml': { schema: { type: 'string', description: '<Catalog><Message>pacs.008.spi.1.16</Message>…</Catalog>' } } } as const;
-const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
-const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } };
-const pullNext = {
-  'Pull-Next': {
-    description: 'The URI to request next; requesting it acknowledges this batch',
-    required: true,
-    schema: { type: 'string', pattern: '^/api/pix/[0-9]{8}/stream/[0-9a-f-]{36}$' },
-  },
-};
-const unavailable = { headers: retryAfter, ...problem('The database is unreachable') };
-const badRequest = problem('Malformed ISPB, count or id');
-/** HEAD on a path whose GET opens, claims or acknowledges: refused, so a probe never takes messages. */
-const headRefused = {
-  summary: 'Refused: a GET here has side effects, so HEAD is not run as GET',
-  responses: { '405': { headers: { Allow: { required: true, schema: { type: 'string' } } }, description: 'Method not allowed (no body, as for any HEAD)' } },
-};
+import { badRequest, catalog, headRefused, json, participantIspb, problem, pullNext, retryAfter, unavailable } from './parts.js';
+import { spiPaths, spiSchemas } from './spi-paths.js';
+import { virtualPaths, virtualSchemas } from './virtual-paths.js';
+import { faultPaths, faultSchemas } from './fault-paths.js';
+import { rehearsalPaths, rehearsalSchemas } from './rehearsal-paths.js';
 
 const ispb = { name: 'ispb', in: 'path', required: true, description: 'Receiving ISPB, 8 digits', schema: { type: 'string', pattern: '^[0-9]{8}$' } };
 const iterationId = { name: 'iterationId', in: 'path', required: true, description: 'Last segment of a Pull-Next URI', schema: { type: 'string', format: 'uuid' } };
@@ -40,7 +24,7 @@ const accept = {
 };
 
 // The ICOM face (the Central Bank's interface).
-const participant = { name: 'ispb', in: 'path', required: true, description: 'The participant, 8 characters of 0-9 and A-Z', schema: { type: 'string', pattern: '^[0-9A-Z]{8}$' } };
+const participant = participantIspb;
 const problemXml = (description: string) => ({
   description,
   content: { 'application/problem+xml': { schema: { type: 'string', description: 'RFC 7807 problem in XML (namespace urn:ietf:rfc:7807)' } } },
@@ -130,7 +114,7 @@ export const openApiDocument = {
     },
     '/api/util/dashboard': {
       get: {
-        summary: 'What the dashboard page shows: per ISPB pending, in-flight and acknowledged messages, open streams against the limit, deliveries and latency per 5 s over 5 minutes; generation jobs (read-only, at most 1 s old)',
+        summary: 'What the dashboard page shows: per ISPB pending, in-flight and acknowledged messages, open streams against the limit, deliveries and latency per 5 s over 5 minutes; generation jobs; the SPI’s balances and last minute of settlement per participant (read-only, at most 1 s old)',
         parameters: [
           {
             name: 'ispb',
@@ -276,6 +260,10 @@ export const openApiDocument = {
     '/api/v1/out/catalog': {
       get: { summary: 'ICOM: the message versions the streams carry', responses: { '200': { description: 'A Catalog of Message elements (MsgDefIdr values)', content: catalog } } },
     },
+    ...spiPaths,
+    ...virtualPaths,
+    ...faultPaths,
+    ...rehearsalPaths,
     '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'Running', content: json('Status') } } } },
     '/ready': { get: { summary: 'Readiness: the database answers', responses: { '200': { description: 'Ready', content: json('Status') }, '503': unavailable } } },
     '/metrics': {
@@ -288,7 +276,7 @@ export const openApiDocument = {
     '/docs': { get: { summary: 'A readable page of this document', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } },
   },
   components: {
-    schemas,
+    schemas: { ...schemas, ...spiSchemas, ...virtualSchemas, ...faultSchemas, ...rehearsalSchemas },
     securitySchemes: {
       clientCertificate: {
         type: 'mutualTLS',

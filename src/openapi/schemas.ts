@@ -136,7 +136,7 @@ export const schemas = {
   },
   Dashboard: {
     type: 'object',
-    required: ['generatedAt', 'collectorLimit', 'bucketSeconds', 'buckets', 'ispbs', 'jobs'],
+    required: ['generatedAt', 'collectorLimit', 'bucketSeconds', 'buckets', 'ispbs', 'jobs', 'spi', 'faults', 'rehearsals'],
     additionalProperties: false,
     properties: {
       generatedAt: { type: 'string', format: 'date-time', description: 'when these figures were read (shared by every dashboard for 1 s)' },
@@ -150,7 +150,7 @@ export const schemas = {
           required: ['ispb', 'messages', 'streams', 'deliveries'],
           additionalProperties: false,
           properties: {
-            ispb: digits(8, 8),
+            ispb: { type: 'string', pattern: '^[0-9A-Z]{8}$', description: 'an ICOM participant may have letters' },
             messages: messageCounts,
             streams: {
               type: 'object',
@@ -172,6 +172,9 @@ export const schemas = {
         },
       },
       jobs: { type: 'array', items: { $ref: '#/components/schemas/DashboardJob' } },
+      spi: { $ref: '#/components/schemas/DashboardSpi' },
+      faults: { $ref: '#/components/schemas/DashboardFaults' },
+      rehearsals: { $ref: '#/components/schemas/DashboardRehearsals' },
     },
   },
   DashboardJob: {

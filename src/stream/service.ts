@@ -22,7 +22,7 @@ import { completeIcomParts, type IcomMessage } from './icom-parts.js';
 import type { LongPoll, WakeReason } from './long-poll.js';
 import { ackIteration } from './sql/ack-iteration.js';
 import { countOpenStreams, lockCollectorSlots, secondsUntilSlotFrees } from './sql/collector-slots.js';
-import { closeOpenStreams, closeStream, expireStreamsPastDeadline, type EndedStreams } from './sql/end-streams.js';
+import { closeOpenStreams, closeStream, expireStream, expireStreamsPastDeadline, type EndedStreams } from './sql/end-streams.js';
 import { insertStream } from './sql/insert-stream.js';
 import { lockIteration } from './sql/lock-iteration.js';
 import type { Payload } from './sql/payload.js';
@@ -169,6 +169,22 @@ export class StreamService {
     this.metrics.messagesAcknowledged.inc({ face }, acked);
     this.streamsEnded(ispb, 'closed', ended);
     return streamId;
+  }
+
+  /**
+   * Ends the stream `iterationId` belongs to as if its collector had vanished:
+   * expired, its unacknowledged batch released to the next stream (the
+   * redelivery fault, docs/faults.md). Nothing is acknowledged. Whether a
+   * stream was ended (an unknown, foreign or ended one is left to the route).
+   */
+  async abandon(ispb: string, iterationId: string, face: StreamFace): Promise<boolean> {
+    const ended = await this.db.transaction(async (client) => {
+      const iteration = await lockIteration(client, iterationId);
+      if (!iteration || iteration.ispb !== ispb || iteration.face !== face) return undefined;
+      return expireStream(client, iteration.streamId);
+    });
+    if (ended) this.streamsEnded(ispb, 'expired', ended);
+    return (ended?.ended ?? 0) > 0;
   }
 
   /** Closes every open stream of the ISPB, of both faces; their unacknowledged messages become pending. */

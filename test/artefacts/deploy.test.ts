@@ -14,6 +14,7 @@ import { drain, get } from '../support/collector';
 import { randomIspb } from '../support/factories';
 import { startTestServer, type TestServer } from '../support/server';
 import { systemTool } from '../support/system-tool';
+import { Bank } from '../support/spi-bank';
 
 const root = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -168,6 +169,11 @@ describe('deploy/ queries only metrics the API exports', () => {
     const holder = await get(server.url, `/api/pix/${ispb}/stream/start`);
     expect((await get(server.url, `/api/pix/${ispb}/stream/start`)).status).toBe(429);
     await get(server.url, holder.pullNext!, undefined, 'DELETE');
+    // And one settlement: a payment, the receiver's ACSP, for the SPI's counters and histogram.
+    const [payer, receiver] = [new Bank(server.url, randomIspb()), new Bank(server.url, randomIspb())];
+    const transfer = await payer.pay(receiver.ispb, 12.34);
+    await receiver.inbox();
+    await receiver.answer(transfer.endToEndId, 'ACSP');
 
     const res = await request(server.url).get('/metrics').expect(200);
     exported = new Set(

@@ -87,8 +87,8 @@ function readmeRoutes(): Route[] {
   return routes;
 }
 
-/** The request's path with `{{ _.x }}` kept as placeholders: `/api/pix/{{ _.ispb }}/stream/start`. */
-const requestPath = (request: InsomniaRequest) => request.url.replace(/^\{\{\s*_\.base_url\s*\}\}/, '');
+/** The request's path with `{{ _.x }}` kept as placeholders and no query: `/api/pix/{{ _.ispb }}/stream/start`. */
+const requestPath = (request: InsomniaRequest) => request.url.replace(/^\{\{\s*_\.base_url\s*\}\}/, '').replace(/\?.*$/, '');
 
 /** A `{param}` of the route matches one path segment, literal or `{{ _.x }}`. */
 function matches(route: Route, request: InsomniaRequest): boolean {
@@ -288,6 +288,37 @@ describe('insomnia_routes.json, executed', () => {
     expect(resent.headers.get('pi-resourceid')).toBe(sent.headers.get('pi-resourceid'));
     expect((await step('req_icom_catalog_in', [200])).text).toContain('<Message>pacs.008.spi.1.16</Message>');
     expect((await step('req_icom_catalog_out', [200])).text).toContain('<Message>admi.002.spi.1.5</Message>');
+
+    // The SPI folder: the credit transfer above opened the sender's reserve account.
+    vars.statement_day = new Date().toISOString().slice(0, 10);
+    expect((await step('req_account_get', [200])).body).toMatchObject({ ispb: vars.ispb, balance: expect.stringMatching(/^\d+\.\d\d$/) });
+    expect((await step('req_account_set', [200])).body).toMatchObject({ ispb: vars.ispb, balance: '2500.00' });
+    const statement = await step('req_account_entries', [200]);
+    expect(statement.body).toMatchObject({ ispb: vars.ispb, from: vars.statement_day, entries: [{ kind: 'opening' }, { kind: 'adjustment', balanceAfter: '2500.00' }] });
+
+    // The virtual participants' folder: a profile, a payment run to follow, the end of it.
+    expect((await step('req_virtual_put', [201])).body).toMatchObject({ ispb: vars.virtual_ispb, profile: { answer: 'ACSP', delay: { p50Ms: 300, p95Ms: 1200 } } });
+    expect((await step('req_virtual_get', [200])).body).toMatchObject({ ispb: vars.virtual_ispb });
+    const run = await step('req_virtual_pay', [202]);
+    vars.payment_run_id = lastSegment(run.headers.get('location'));
+    expect((await step('req_virtual_run', [200])).body).toMatchObject({ id: vars.payment_run_id, to: vars.ispb, count: 5 });
+    expect((await step('req_virtual_delete', [204])).status).toBe(204);
+    expect((await step('req_virtual_run', [200])).body).toMatchObject({ state: 'stopped' });
+
+    // The faults' folder, on an ISPB of its own.
+    vars.fault_ispb = randomIspb();
+    expect((await step('req_faults_put', [201])).body).toMatchObject({ ispb: vars.fault_ispb, faults: { latencyMs: 50, lateAb03S: 120, throttle: { burst: 3 } }, injected: {} });
+    expect((await step('req_faults_get', [200])).body).toMatchObject({ ispb: vars.fault_ispb, faults: { resetShare: 0.01 } });
+    expect((await step('req_faults_delete', [204])).status).toBe(204);
+
+    // The rehearsals' folder: one started on an ISPB of its own, followed, reported on, stopped.
+    vars.rehearsal_ispb = randomIspb();
+    const rehearsal = await step('req_rehearsal_start', [202]);
+    vars.rehearsal_id = lastSegment(rehearsal.headers.get('location'));
+    expect(rehearsal.body).toMatchObject({ ispb: vars.rehearsal_ispb, perMinute: 1000, minutes: 10, state: 'running' });
+    expect((await step('req_rehearsal_get', [200])).body).toMatchObject({ id: vars.rehearsal_id, criteria: expect.any(Array) });
+    expect((await step('req_rehearsal_report', [200])).body).toMatchObject({ rehearsal: { id: vars.rehearsal_id }, series: expect.any(Array) });
+    expect((await step('req_rehearsal_stop', [200])).body).toMatchObject({ id: vars.rehearsal_id, state: 'stopped' });
 
     const accepted = await step('req_generate_async', [202]);
     expect(accepted.headers.get('location')).toMatch(/^\/api\/util\/jobs\/[0-9a-f-]{36}$/);

@@ -9,6 +9,7 @@ import pino from 'pino';
 import { createApp } from '../../src/app';
 import { Database } from '../../src/db/database';
 import { createMetrics } from '../../src/lib/metrics';
+import { quietProbes } from '../support/probes';
 import { LongPoll } from '../../src/stream/long-poll';
 import { Wakes } from '../../src/stream/wakes';
 import { get } from '../support/collector';
@@ -47,7 +48,7 @@ it('describes every registered route, and nothing else', async () => {
     models: server.models,
     longPoll: new LongPoll(),
     wakes: new Wakes(db, () => undefined, 'openapi-test', pino({ level: 'silent' })),
-    metrics: createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined }),
+    metrics: createMetrics(quietProbes),
     generationQueue: { enqueue: async () => undefined },
     logger: pino({ level: 'silent' }),
     settings: testConfig(),

@@ -59,15 +59,17 @@ it('300 transfers with a tenth rejected: each delivered and reported once, all a
   expectExit(first, 0);
   expect(first.stdout).toMatch(new RegExp(`^pix-stream flow: ${a} pays ${b}, 300 transfers, 30 to be rejected \\(AM04\\): complete$`, 'm'));
   expect(first.stdout).toMatch(/^transfers\s+300 posted in 30 requests, 300 delivered, 0 missing, \d+ duplicates, 0 doubled$/m);
-  expect(first.stdout).toMatch(/^reports\s+300 answered, 300 received \(270 ACSP, 30 RJCT\), 0 missing, \d+ duplicates, 0 doubled$/m);
+  expect(first.stdout).toMatch(/^reports\s+300 answered, 300 received \(270 ACSC, 30 RJCT\), 0 missing, \d+ duplicates, 0 doubled$/m);
+  expect(first.stdout).toMatch(new RegExp(`^settled\\s+270 settled, 270 confirmed to ${b} \\(ACCC\\)$`, 'm'));
   for (const row of ['posted → accepted', 'posted → delivered', 'posted → reported']) {
     expect(first.stdout).toMatch(new RegExp(`^  ${row}\\s+(\\d+\\.\\d\\s+){3}\\d+\\.\\d$`, 'm'));
   }
   expect(first.stdout).not.toMatch(/FAILED/);
   const sorted = (rows: DeliveryCount[]) => [...rows].sort((x, y) => x.receiver_ispb.localeCompare(y.receiver_ispb));
+  // B has its 300 transfers and the SPI's 270 confirmations (ACCC), A its 300 reports (ACSC or RJCT).
   expect(await deliveries([a, b])).toEqual(sorted([
     { receiver_ispb: a, state: 'acknowledged', n: 300 },
-    { receiver_ispb: b, state: 'acknowledged', n: 300 },
+    { receiver_ispb: b, state: 'acknowledged', n: 570 },
   ]));
   expect(await openStreams([a, b])).toBe(0);
 
@@ -83,7 +85,7 @@ it('300 transfers with a tenth rejected: each delivered and reported once, all a
     ok: true,
     problems: [],
     transfers: { count: 300, posted: 300, requests: 43, delivered: 300, missing: 0, doubled: 0 },
-    reports: { answered: 300, received: 300, acsp: 270, rjct: 30, rejectReason: 'AM04', missing: 0, doubled: 0, mismatched: 0 },
+    reports: { answered: 300, received: 300, acsp: 0, acsc: 270, rjct: 30, confirmed: 270, rejectReason: 'AM04', missing: 0, doubled: 0, mismatched: 0 },
     refusals: 0,
     other: { atReceiver: 0, atPayer: 0 },
   });
@@ -97,7 +99,7 @@ it('300 transfers with a tenth rejected: each delivered and reported once, all a
   expect(summary.perSecond.reported).toBeGreaterThan(0);
   expect(await deliveries([a, b])).toEqual(sorted([
     { receiver_ispb: a, state: 'acknowledged', n: 600 },
-    { receiver_ispb: b, state: 'acknowledged', n: 600 },
+    { receiver_ispb: b, state: 'acknowledged', n: 1140 },
   ]));
   expect(await openStreams([a, b])).toBe(0);
 }, 120_000);
@@ -109,7 +111,10 @@ it('transfers another collector of the receiver takes are missing: summary says 
 
   const run = await runCli(['flow', '--payer', a, '--receiver', b, '--count', '30', '--batch', '1', '--concurrency', '1', '--collectors', '2', '--idle-exit', '4', '--json', '--base-url', server.url]);
 
-  const stolen = (await thief).length;
+  // It takes transfers (never answered: their reports would be AB03s, after the run) and confirmations of answered ones.
+  const taken = await thief;
+  const stolen = taken.filter((m) => m.xml.includes('FIToFICstmrCdtTrf')).length;
+  const confirmationsStolen = taken.length - stolen;
   expect(stolen).toBeGreaterThan(0);
   expectExit(run, 1);
   const summary = JSON.parse(run.stdout);
@@ -117,9 +122,13 @@ it('transfers another collector of the receiver takes are missing: summary says 
     outcome: 'idle',
     ok: false,
     transfers: { posted: 30, delivered: 30 - stolen, missing: stolen },
-    reports: { received: 30 - stolen, missing: stolen },
+    reports: { received: 30 - stolen, missing: stolen, acsc: 30 - stolen, confirmed: 30 - stolen - confirmationsStolen },
   });
-  expect(summary.problems).toEqual([`${stolen} transfer(s) not delivered to ${b}`, `${stolen} report(s) not received by ${a}`]);
+  expect(summary.problems).toEqual([
+    `${stolen} transfer(s) not delivered to ${b}`,
+    `${stolen} report(s) not received by ${a}`,
+    ...(confirmationsStolen > 0 ? [`${confirmationsStolen} settled transfer(s) not confirmed (ACCC) to ${b}`] : []),
+  ]);
 }, 60_000);
 
 describe('arguments', () => {

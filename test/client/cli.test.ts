@@ -205,6 +205,13 @@ describe('arguments', () => {
     [['generate', '--ispb', '12345678', '--count', '0'], /--count must be an integer/],
     [['generate', '--ispb', '12345678', '--count', '2.5'], /--count must be an integer/],
     [['generate', '--count', '10'], /--ispb is required/],
+    [['rehearse'], /which rehearsal\? \(capacity\)/],
+    [['rehearse', 'stress'], /unknown rehearsal "stress"/],
+    [['rehearse', 'capacity'], /--ispb must be the participant under test/],
+    [['rehearse', 'capacity', '--ispb', '12345678', '--level', 'huge'], /--level must be small, medium or large/],
+    [['rehearse', 'capacity', '--ispb', '12345678', '--per-minute', '0'], /--per-minute must be a whole number from 1 to 12000/],
+    [['rehearse', 'capacity', '--ispb', '12345678', '--minutes', '90'], /--minutes must be a number from 0.1 to 60/],
+    [['rehearse', 'capacity', '--ispb', '12345678', '--json', ''], /--json needs a file name/],
     [['launch'], /unknown command "launch"/],
     [[], /Usage: pix-stream <command>/],
   ])('%j exits 2 with a message on stderr', async (args, message) => {
@@ -224,5 +231,8 @@ describe('arguments', () => {
     const generate = await runCli(['help', 'generate']).finished;
     expect(generate).toMatchObject({ code: 0 });
     expect(generate.stdout).toMatch(/--count/);
+    const rehearse = await runCli(['rehearse', 'capacity', '--help']).finished;
+    expect(rehearse).toMatchObject({ code: 0 });
+    expect(rehearse.stdout).toMatch(/--per-minute/);
   });
 });

@@ -5,13 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createMetrics } from '../../src/lib/metrics';
+import { quietProbes } from '../support/probes';
 import { continueGenerationLater, runGenerationJob } from '../../src/generation/service';
 import { get } from '../support/collector';
 import { messageCounts, noWaitersHere, randomIspb } from '../support/factories';
 import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
-const metrics = createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined });
+const metrics = createMetrics(quietProbes);
 beforeAll(async () => {
   // A long poll of 25 s: the job's first chunk (5,000 messages rendered as XML too) reaches the waiting collector within it
   // even on a busy machine (once, with the whole suite running on 2 cores, none had arrived after 15 s). The stream's idle

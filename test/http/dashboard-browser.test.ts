@@ -2,13 +2,15 @@
  * The dashboard as a person sees it: the real API in-process, headless Chromium
  * (Debian's /usr/bin/chromium, driven by puppeteer-core) on /dashboard. The page
  * shows each ISPB's pending count, then follows a drain within seconds; no
- * console or page error on the way. Leaves test-results/dashboard.png.
+ * console or page error on the way; a settlement shows in the SPI table with
+ * both balances. Leaves test-results/dashboard.png.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { drain } from '../support/collector';
+import { Bank } from '../support/spi-bank';
 import { randomIspb, seedMessages } from '../support/factories';
 import { startTestServer, type TestServer } from '../support/server';
 import { systemTool } from '../support/system-tool';
@@ -116,4 +118,50 @@ CHROMIUM.describe('GET /dashboard in Chromium', () => {
     await fetch(`${server.url}/api/pix/${ispbs[1]}/stream/stop`);
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('shows a settlement in the SPI table: both balances, settled and its latency', async () => {
+    const [a, b] = [new Bank(server.url, randomIspb()), new Bank(server.url, randomIspb())];
+    const transfer = await a.pay(b.ispb, 250);
+    await b.inbox();
+    await b.answer(transfer.endToEndId, 'ACSP');
+    await page.goto(`${server.url}/dashboard?ispb=${a.ispb},${b.ispb}`, { waitUntil: 'load' });
+    const spiRow = (ispb: string) =>
+      page.evaluate((wanted) => {
+        const row = document.querySelector(`#spi tr[data-ispb="${wanted}"]`);
+        const value = (field: string) => row?.querySelector(`[data-field="${field}"]`)?.getAttribute('data-value') ?? null;
+        return row ? { balance: value('balance'), settled: value('settled'), latency: value('latencyP50') } : null;
+      }, ispb);
+    await page.waitForFunction((ispb) => document.querySelector(`#spi tr[data-ispb="${ispb}"] [data-field="settled"]`)?.getAttribute('data-value') === '1', { timeout: 10_000 }, a.ispb);
+    expect(await spiRow(a.ispb)).toMatchObject({ balance: '999750.00', settled: '1' });
+    expect(await spiRow(b.ispb)).toMatchObject({ balance: '1000250.00', settled: '1' });
+    expect(Number((await spiRow(a.ispb))!.latency)).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('shows a capacity rehearsal under way in the rehearsals table', async () => {
+    const ispb = randomIspb();
+    const started = await fetch(`${server.url}/api/util/rehearsals`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ispb, perMinute: 60, minutes: 1 }) });
+    expect(started.status).toBe(202);
+    const { id } = (await started.json()) as { id: string };
+    await page.goto(`${server.url}/dashboard`, { waitUntil: 'load' });
+    const state = `#rehearsals tr[data-ispb="${ispb}"] [data-field="state"]`;
+    await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('data-value') === 'running', { timeout: 10_000 }, state);
+    expect(await page.$eval(`#rehearsals tr[data-ispb="${ispb}"] td:nth-child(2)`, (td) => td.textContent)).toBe('60/min × 1 min');
+    expect((await fetch(`${server.url}/api/util/rehearsals/${id}`, { method: 'DELETE' })).status).toBe(200);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('counts the faults a participant asked for in the faults table', async () => {
+    const ispb = randomIspb();
+    const put = await fetch(`${server.url}/api/util/faults/${ispb}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ throttle: { share: 1 } }) });
+    expect(put.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // every process reads the faults within 1 s
+    for (let i = 0; i < 3; i++) expect((await fetch(`${server.url}/api/v1/out/${ispb}/stream/start`)).status).toBe(429);
+    await page.goto(`${server.url}/dashboard`, { waitUntil: 'load' });
+    const cell = (field: string) => `#faults tr[data-ispb="${ispb}"] [data-field="${field}"]`;
+    await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('data-value') === '3', { timeout: 10_000 }, cell('throttle'));
+    expect(await page.$eval(cell('on'), (td) => td.textContent)).toBe('on');
+    expect(await page.$eval(cell('reset'), (td) => td.getAttribute('data-value'))).toBe('0');
+    expect(problems).toEqual([]);
+  }, 60_000);
 });

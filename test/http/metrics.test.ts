@@ -1,6 +1,7 @@
 /** /metrics speaks Prometheus text, and the counts move with what the stream does. */
 import request from 'supertest';
 import { createMetrics } from '../../src/lib/metrics';
+import { downProbes } from '../support/probes';
 import { drain, get } from '../support/collector';
 import { messageCounts, randomIspb } from '../support/factories';
 import { ownDatabase, type OwnDatabase } from '../support/own-database';
@@ -79,8 +80,7 @@ it('reads the pending backlog and the database state at scrape time, and shows t
 });
 
 it('still answers a scrape while the database does not: database_up 0, database gauges NaN', async () => {
-  const down = () => Promise.reject(new Error('connect ECONNREFUSED'));
-  const metrics = createMetrics({ countOpenStreams: down, countPendingMessages: down, ping: down });
+  const metrics = createMetrics(downProbes());
   const text = await metrics.registry.metrics();
   expect(text).toMatch(/^pix_stream_database_up 0$/m);
   // prom-client writes NaN as "Nan"; Prometheus reads it case-insensitively.

@@ -36,7 +36,9 @@ async function accepted(options: BankPacs008) {
   const reply = await post(server.url, options.payer, [sent.xml]);
   expect(reply.status).toBe(201);
   expect(reply.resourceIds).toHaveLength(1);
-  expect(await icomDrain(server.url, options.payer)).toEqual([]);
+  // No admi.002; a payment to 99999A04 may already have its ACSC (any JOBS=on server of the suite plays 99999A04).
+  const onPayerStream = await icomDrain(server.url, options.payer);
+  expect(onPayerStream.filter((m) => !/<TxSts>ACSC<\/TxSts>/.test(m.xml))).toEqual([]);
   return sent;
 }
 
@@ -95,7 +97,8 @@ describe('accepted as sent', () => {
   it('a payment to 99999A04, Bacen’s virtual participant, is stored for it', async () => {
     const payer = randomIspb();
     await accepted({ payer, receiver: '99999A04' });
-    expect(await storedFor([payer])).toEqual([{ kind: 'pacs.008', receiver: '99999A04' }]);
+    // Its ACSC to the payer may follow: 99999A04 is played by the virtual worker of any JOBS=on server on this database.
+    expect((await storedFor([payer])).filter((m) => m.kind === 'pacs.008')).toEqual([{ kind: 'pacs.008', receiver: '99999A04' }]);
   });
 
   it('an env:-prefixed Envelope is the same message: accepted, and handed on with the SPI AppHdr under the same prefix', async () => {
@@ -157,8 +160,8 @@ describe('refused once, with an admi.002 on the sender’s stream', () => {
 
 describe('the catalogue', () => {
   it.each([
-    ['in', ['pacs.002.spi.1.17', 'pacs.004.spi.1.5', 'pacs.008.spi.1.16']],
-    ['out', ['admi.002.spi.1.5', 'pacs.002.spi.1.17', 'pacs.004.spi.1.5', 'pacs.008.spi.1.16']],
+    ['in', ['camt.060.spi.1.9', 'pacs.002.spi.1.17', 'pacs.004.spi.1.5', 'pacs.008.spi.1.16', 'pibr.001.spi.1.3']],
+    ['out', ['admi.002.spi.1.5', 'camt.052.spi.1.3', 'camt.053.spi.1.4', 'pacs.002.spi.1.17', 'pacs.004.spi.1.5', 'pacs.008.spi.1.16', 'pibr.002.spi.1.3']],
   ])('GET /api/v1/%s/catalog lists the versions that direction carries', async (direction, versions) => {
     const reply = await icomRequest(server.url, `/api/v1/${direction}/catalog`, { 'accept-encoding': 'gzip' });
     expect(reply.status).toBe(200);

@@ -1,8 +1,9 @@
 /**
  * Two participants rehearse the PIX flow through pix-stream, across two API
  * processes: A posts 1,000 credit transfers to B; B's 6 ICOM collectors get
- * each once and answer each with a pacs.002; A's 6 collectors get every
- * report once. And a sender's retry of one message, posted 20 times at once to
+ * each once and answer each with a pacs.002; the SPI settles the accepted
+ * ones; A's 6 collectors get every report once (ACSC or RJCT), and B every
+ * confirmation (ACCC) once. And a sender's retry of one message, posted 20 times at once to
  * both processes, is stored once and answered with one PI-ResourceId.
  */
 import { startApiProcess, type ApiProcess } from '../support/api-process';
@@ -15,7 +16,9 @@ import { startTestServer, type TestServer } from '../support/server';
 let server: TestServer;
 let other: ApiProcess;
 beforeAll(async () => {
-  [server, other] = await Promise.all([startTestServer({ LONG_POLL_TIMEOUT_MS: '500' }), startApiProcess({ LONG_POLL_TIMEOUT_MS: '500' })]);
+  // Reserve accounts large enough that no payment of the run is short of funds (AM04 is test/spi/'s).
+  const env = { LONG_POLL_TIMEOUT_MS: '500', SPI_OPENING_BALANCE: '100000000.00' };
+  [server, other] = await Promise.all([startTestServer(env), startApiProcess(env)]);
 }, 60_000);
 afterAll(async () => {
   await Promise.all([server.stop(), other.stop()]);
@@ -71,9 +74,17 @@ it('1,000 transfers A → B and their reports B → A: each delivered exactly on
   const reported = atA.map((m) => endToEndOf(m.xml, ['FIToFIPmtStsRpt', 'TxInfAndSts', 'OrgnlEndToEndId']));
   expect(reported).toHaveLength(1000);
   expect(new Set(reported)).toEqual(new Set(delivered));
+  const statusAtA = atA.map((m) => endToEndOf(m.xml, ['FIToFIPmtStsRpt', 'TxInfAndSts', 'TxSts']));
+  expect(statusAtA.filter((s) => s === 'ACSC')).toHaveLength(900);
+  expect(statusAtA.filter((s) => s === 'RJCT')).toHaveLength(100);
+  const confirmations = (await Promise.all(Array.from({ length: 6 }, (_, i) => icomDrain(i % 2 ? other.url : server.url, b, { multipart: true, emptyPolls: 10 })))).flat();
+  const confirmed = confirmations.map((m) => endToEndOf(m.xml, ['FIToFIPmtStsRpt', 'TxInfAndSts', 'OrgnlEndToEndId']));
+  expect(confirmed).toHaveLength(900);
+  expect(new Set(confirmations.map((m) => endToEndOf(m.xml, ['FIToFIPmtStsRpt', 'TxInfAndSts', 'TxSts'])))).toEqual(new Set(['ACCC']));
+  expect(new Set(confirmed)).toEqual(new Set(delivered.filter((_, i) => i % 10 !== 0)));
   const { rows } = await server.db.query(
     `SELECT state, count(*)::int AS n FROM message_delivery WHERE receiver_ispb = ANY ($1::text[]) GROUP BY state`,
     [[a, b]],
   );
-  expect(rows).toEqual([{ state: 'acknowledged', n: 2000 }]);
+  expect(rows).toEqual([{ state: 'acknowledged', n: 2900 }]);
 }, 180_000);

@@ -1,5 +1,6 @@
 /**
- * ICOM inbound: participants post messages and pix-stream routes them. Valid
+ * ICOM inbound, in relay mode (SPI_SETTLEMENT=off; settlement, the default,
+ * is test/spi/): participants post messages and pix-stream routes them. Valid
  * messages of each kind are stored and answered 201 with PI-ResourceIds and
  * handed on with the SPI's AppHdr. Bad input is refused through one channel,
  * the one the ICOM manual names for it: a request the interface cannot take
@@ -18,7 +19,7 @@ import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ LONG_POLL_TIMEOUT_MS: '300' });
+  server = await startTestServer({ LONG_POLL_TIMEOUT_MS: '300', SPI_SETTLEMENT: 'off' });
 });
 afterAll(() => server.stop());
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { Database } from '../../src/db/database';
 import { createMetrics } from '../../src/lib/metrics';
+import { quietProbes } from '../support/probes';
 import { ClaimFloors, NO_FLOOR } from '../../src/stream/claim-floors';
 import { LongPoll } from '../../src/stream/long-poll';
 import { StreamService } from '../../src/stream/service';
@@ -98,7 +99,7 @@ const PAST_EVERY_SEQ = '9223372036854775807';
 
 /** A StreamService on the test database with `floors`, without metrics anyone reads. */
 function serviceWith(floors: ClaimFloors, longPoll: LongPoll, settings: { maxCollectorsPerIspb: number; streamIdleTimeoutS: number }): StreamService {
-  const metrics = createMetrics({ countOpenStreams: async () => 0, countPendingMessages: async () => 0, ping: async () => undefined });
+  const metrics = createMetrics(quietProbes);
   return new StreamService(db, longPoll, metrics, { longPollTimeoutMs: 5000, ...settings }, floors);
 }
 

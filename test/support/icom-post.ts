@@ -21,10 +21,17 @@ export interface Built {
   endToEndId: string;
 }
 
-export function creditTransfer(payer: string, receiver: string): Built {
-  const base = randomMessage(seeded(seed++));
+/**
+ * A payment of `payer` to `receiver` made now (its AccptncDtTm is now: a
+ * settling SPI counts its deadline from it), of 0.01 to 1,000.00, with the
+ * awkward parties and free text of random-pix.ts.
+ */
+export function creditTransfer(payer: string, receiver: string, valor?: number): Built {
+  const random = seeded(seed++);
+  const base = randomMessage(random);
   const endToEndId = newEndToEndId(payer);
-  const message = { ...base, endToEndId, pagador: { ...base.pagador, ispb: payer }, recebedor: { ...base.recebedor, ispb: receiver } };
+  const amount = valor ?? Math.max(1, Math.floor(random() * 100_000)) / 100;
+  const message = { ...base, endToEndId, valor: amount, dataHoraPagamento: new Date().toISOString(), pagador: { ...base.pagador, ispb: payer }, recebedor: { ...base.recebedor, ispb: receiver } };
   const bizMsgIdr = newBizMsgIdr(payer);
   return { xml: renderPacs008(message, { bizMsgIdr, from: payer, to: SPI_ISPB, createdAt: new Date() }), bizMsgIdr, endToEndId };
 }
@@ -34,9 +41,10 @@ export function withThreeDecimalAmount(xml: string): string {
   return xml.replace(/(<IntrBkSttlmAmt Ccy="BRL">\d+\.\d\d)/, '$15');
 }
 
-export function statusReport(sender: string, originalEndToEndId: string, status: 'ACSP' | 'RJCT', reason: string | null = null): Built {
+/** `sender`'s answer on the payment `originalEndToEndId` (or on the return `originalInstructionId` of it). */
+export function statusReport(sender: string, originalEndToEndId: string, status: 'ACSP' | 'RJCT', reason: string | null = null, originalInstructionId?: string): Built {
   const bizMsgIdr = newBizMsgIdr(sender);
-  const xml = renderPacs002({ originalEndToEndId, status, reason }, { bizMsgIdr, from: sender, to: SPI_ISPB, createdAt: new Date() });
+  const xml = renderPacs002({ originalEndToEndId, originalInstructionId, status, reason }, { bizMsgIdr, from: sender, to: SPI_ISPB, createdAt: new Date() });
   return { xml, bizMsgIdr, endToEndId: originalEndToEndId };
 }
 

@@ -81,3 +81,30 @@ function wrongMethodProblems(where: string, operations: Record<string, { respons
   if (!icom && !validateProblem(response.body)) problems.push(`${where}: not a problem body`);
   return problems;
 }
+
+export interface DocumentedReply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/**
+ * A JSON request by fetch whose answer must match the document (else it
+ * throws, naming what does not): for tests of the JSON routes.
+ */
+export async function documentedFetch(baseUrl: string, method: string, path: string, body?: unknown): Promise<DocumentedReply> {
+  const res = await fetch(`${baseUrl}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  const parsed = text === '' ? undefined : JSON.parse(text);
+  const headers = Object.fromEntries([...res.headers.entries()]);
+  const problems = checkAgainstDocument({ method, path, status: res.status, contentType: res.headers.get('content-type'), headers, body: parsed });
+  if (problems.length > 0) throw new Error(`response does not match the OpenAPI document:\n${problems.join('\n')}`);
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** Errors of `value` against the document's component schema `name` (none: it conforms). */
+export function schemaCheck(name: string, value: unknown): string[] {
+  const validate = ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`);
+  if (!validate) throw new Error(`no schema ${name} in the OpenAPI document`);
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}

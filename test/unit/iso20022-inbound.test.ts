@@ -29,7 +29,7 @@ test('pacs.002 ACSP and RJCT render, read back as the same values, and a third-p
     const h = header();
     const xml = renderPacs002(report, h);
     expect(renderPacs002(report, h)).toBe(xml); // deterministic
-    expect(read(xml)).toEqual({ kind: 'pacs.002', header: readHeader(h, V.PACS002_MSG_DEF_IDR), ...report, reason: report.reason ?? null });
+    expect(read(xml)).toEqual({ kind: 'pacs.002', header: readHeader(h, V.PACS002_MSG_DEF_IDR), ...report, originalInstructionId: e2e, reason: report.reason ?? null });
 
     expect(XMLValidator.validate(xml)).toBe(true);
     const env = thirdParty.parse(xml).Envelope as N;

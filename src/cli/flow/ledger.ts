@@ -1,7 +1,7 @@
 /**
  * The rehearsal's book: every transfer of this run by EndToEndId, with the
  * instants it was posted, accepted (201), delivered to B and reported back
- * to A (performance.now(): one monotonic clock, since every side runs in this
+ * to A (and, when the SPI settles, confirmed to B) (performance.now(): one monotonic clock, since every side runs in this
  * process), and the counts the summary is made of.
  *
  * A message arriving twice is told apart by its PI-ResourceId: the same id
@@ -21,6 +21,9 @@ interface Track {
   deliveredId: string | null;
   reportedAt: number;
   reportedId: string | null;
+  /** A settled transfer: the SPI's ACSC reached A; B's ACCC is then due. */
+  settled: boolean;
+  confirmedId: string | null;
 }
 
 export class Ledger {
@@ -30,8 +33,12 @@ export class Ledger {
   private rejectsLeft: number;
   delivered = 0;
   reported = 0;
+  /** Reports at A by status: ACSP (B's acceptance, handed on), ACSC (settled), RJCT. */
   acsp = 0;
+  acsc = 0;
   rjct = 0;
+  /** The SPI's ACCC at B, one per settled transfer. */
+  confirmed = 0;
   /** Transfers B answered (each once, however often it was delivered). */
   answered = 0;
   /** Transfers accepted by the API (201). */
@@ -66,7 +73,7 @@ export class Ledger {
     const remaining = this.count - this.tracks.size;
     const reject = this.rejectsLeft > 0 && Math.random() * remaining < this.rejectsLeft;
     if (reject) this.rejectsLeft -= 1;
-    this.tracks.set(endToEndId, { reject, postedAt: NaN, acceptedAt: NaN, deliveredAt: NaN, deliveredId: null, reportedAt: NaN, reportedId: null });
+    this.tracks.set(endToEndId, { reject, postedAt: NaN, acceptedAt: NaN, deliveredAt: NaN, deliveredId: null, reportedAt: NaN, reportedId: null, settled: false, confirmedId: null });
   }
 
   sent(endToEndIds: readonly string[], at: number): void {
@@ -100,8 +107,8 @@ export class Ledger {
     return arrival;
   }
 
-  /** A received B's report; null when it is not on a transfer of this run. */
-  report(endToEndId: string, resourceId: string, status: 'ACSP' | 'RJCT', at: number): Arrival | null {
+  /** A received the report on a transfer (B's, or the SPI's); null when it is not on a transfer of this run. */
+  report(endToEndId: string, resourceId: string, status: 'ACSP' | 'ACSC' | 'RJCT', at: number): Arrival | null {
     const track = this.tracks.get(endToEndId);
     if (!track) return null;
     const arrival = this.arrival(track.reportedId, resourceId);
@@ -110,10 +117,26 @@ export class Ledger {
       track.reportedAt = at;
       this.reported += 1;
       if (status === 'ACSP') this.acsp += 1;
+      else if (status === 'ACSC') this.acsc += 1;
       else this.rjct += 1;
+      track.settled = status === 'ACSC';
       if ((status === 'RJCT') !== track.reject) this.mismatched += 1;
       this.lastProgressAt = at;
     } else if (arrival === 'again') this.duplicates.atPayer += 1;
+    else this.doubled.reports += 1;
+    return arrival;
+  }
+
+  /** B received the SPI's ACCC on a transfer; null when it is not on a transfer of this run. */
+  confirm(endToEndId: string, resourceId: string, at: number): Arrival | null {
+    const track = this.tracks.get(endToEndId);
+    if (!track) return null;
+    const arrival = this.arrival(track.confirmedId, resourceId);
+    if (arrival === 'new') {
+      track.confirmedId = resourceId;
+      this.confirmed += 1;
+      this.lastProgressAt = at;
+    } else if (arrival === 'again') this.duplicates.atReceiver += 1;
     else this.doubled.reports += 1;
     return arrival;
   }
@@ -123,9 +146,9 @@ export class Ledger {
     return seenId === resourceId ? 'again' : 'doubled';
   }
 
-  /** Every transfer delivered and reported. */
+  /** Every transfer delivered and reported, and every settled one confirmed to B. */
   get complete(): boolean {
-    return this.delivered === this.count && this.reported === this.count;
+    return this.delivered === this.count && this.reported === this.count && this.confirmed === this.acsc;
   }
 
   /** Milliseconds from posting to each later instant, of the transfers that reached it. */

@@ -8,19 +8,23 @@
  * answers it with, ACSP or RJCT with a reason. Rendered by src/iso20022, so
  * both are exactly what the API's inbound checks expect.
  *
- * Read: each delivered document through readInbound (the API's own reader):
- * B's transfers arrive as A wrote them and A's reports as B wrote them, each
- * with the SPI's AppHdr. An admi.002 is the SPI refusing something one side posted.
+ * Read: each delivered document through the API's own readers: B's
+ * transfers arrive as A wrote them, with the SPI's AppHdr; A's reports are
+ * B's answers handed on (a relaying SPI) or the SPI's own (ACSC or RJCT, and
+ * ACCC to B, when it settles). An admi.002 is the SPI refusing something one
+ * side posted.
  */
 import { randomCampoLivre, randomParty } from '../../generation/rules/parties.js';
 import { txId } from '../../generation/rules/ids.js';
 import { randomValor } from '../../generation/rules/random.js';
 import { newBizMsgIdr, newEndToEndId } from '../../iso20022/ids.js';
 import { readInbound } from '../../iso20022/inbound.js';
-import { ADMI002_MSG_DEF_IDR, SPI_ISPB, type PixMessage } from '../../iso20022/message.js';
+import { SPI_ISPB, type PixMessage } from '../../iso20022/message.js';
 import { renderPacs002 } from '../../iso20022/pacs002.js';
 import { renderPacs008 } from '../../iso20022/pacs008.js';
-import { el, has, Iso20022ReadError, parse, text } from '../../iso20022/read.js';
+import { readRejection, readReport } from '../../iso20022/delivered-read.js';
+import { Iso20022ReadError } from '../../iso20022/read.js';
+import type { Pacs002Status } from '../../iso20022/pacs002.js';
 
 export interface BuiltTransfer {
   endToEndId: string;
@@ -64,35 +68,23 @@ export function buildReport(sender: string, endToEndId: string, reason: string |
 
 export type Delivered =
   | { kind: 'pacs.008'; endToEndId: string }
-  | { kind: 'pacs.002'; endToEndId: string; status: 'ACSP' | 'RJCT'; reason: string | null }
+  /** ACSP or RJCT handed on by a relaying SPI; ACSC, ACCC or RJCT from a settling one. */
+  | { kind: 'pacs.002'; endToEndId: string; status: Pacs002Status; reason: string | null }
   | { kind: 'admi.002'; description: string }
   /** Anything else (a return, a document this reader refuses): not part of the rehearsal. */
   | { kind: 'other'; description: string };
 
 export function readDelivered(xml: string): Delivered {
+  const report = readReport(xml);
+  if (report) return { kind: 'pacs.002', endToEndId: report.originalEndToEndId, status: report.status, reason: report.reason };
+  const rejection = readRejection(xml);
+  if (rejection !== null) return { kind: 'admi.002', description: rejection };
   try {
     const message = readInbound(xml);
     if (message.kind === 'pacs.008') return { kind: 'pacs.008', endToEndId: message.message.endToEndId };
-    if (message.kind === 'pacs.002') return { kind: 'pacs.002', endToEndId: message.originalEndToEndId, status: message.status, reason: message.reason };
-    return { kind: 'other', description: `a ${message.kind} on ${message.originalEndToEndId}` };
+    return { kind: 'other', description: `a ${message.kind}` };
   } catch (err) {
     if (!(err instanceof Iso20022ReadError)) throw err;
-    return readReject(xml) ?? { kind: 'other', description: `an unreadable message (${err.message})` };
-  }
-}
-
-/** An admi.002's reference and reason, or null when the document is not one. */
-function readReject(xml: string): Delivered | null {
-  try {
-    const env = parse(xml);
-    if (text(env, 'Envelope', ['AppHdr', 'MsgDefIdr']) !== ADMI002_MSG_DEF_IDR) return null;
-    const path = 'Envelope/Document/admi.002.001.01';
-    const reject = el(env, 'Envelope', 'Document', 'admi.002.001.01');
-    const rsn = el(reject, path, 'Rsn');
-    const reason = text(rsn, `${path}/Rsn`, [has(rsn, 'RsnDesc') ? 'RsnDesc' : 'RjctgPtyRsn']);
-    return { kind: 'admi.002', description: `${text(reject, path, ['RltdRef', 'Ref'])}: ${reason}` };
-  } catch (err) {
-    if (err instanceof Iso20022ReadError) return null;
-    throw err;
+    return { kind: 'other', description: `an unreadable message (${err.message})` };
   }
 }

@@ -39,7 +39,7 @@ export function payerHandler(ledger: Ledger): (messages: IcomMessage[], at: numb
     for (const message of messages) {
       const read = readDelivered(message.xml);
       if (read.kind === 'admi.002') ledger.refusals.push(`to the payer: ${read.description}`);
-      else if (read.kind !== 'pacs.002' || ledger.report(read.endToEndId, message.resourceId, read.status, at) === null) ledger.other.atPayer += 1;
+      else if (read.kind !== 'pacs.002' || read.status === 'ACCC' || ledger.report(read.endToEndId, message.resourceId, read.status, at) === null) ledger.other.atPayer += 1;
     }
   };
 }

@@ -8,7 +8,8 @@
  * A transfer delivered again gets the very same report again (same
  * BizMsgIdr, same CreDt): the API takes it as a retry and stores nothing, so
  * A still gets one report, whether or not the first answer got through.
- * Transfers that are not of this run are counted, not answered.
+ * Transfers that are not of this run are counted, not answered. A settling
+ * SPI's ACCC on a transfer of this run is its confirmation, booked.
  */
 import type { IcomMessage } from '../../client/index.js';
 import type { Ledger } from './ledger.js';
@@ -35,6 +36,10 @@ export function receiverHandler(settings: ReceiverSettings): (messages: IcomMess
       const read = readDelivered(message.xml);
       if (read.kind === 'admi.002') {
         ledger.refusals.push(`to the receiver: ${read.description}`);
+        continue;
+      }
+      if (read.kind === 'pacs.002' && read.status === 'ACCC') {
+        if (ledger.confirm(read.endToEndId, message.resourceId, at) === null) ledger.other.atReceiver += 1;
         continue;
       }
       const arrival = read.kind === 'pacs.008' ? ledger.receive(read.endToEndId, message.resourceId, at) : null;

@@ -50,6 +50,8 @@ export function summarize(options: FlowOptions, ledger: Ledger, outcome: Outcome
   if (ledger.doubled.transfers > 0) problems.push(`${formatCount(ledger.doubled.transfers)} transfer(s) delivered twice under different PI-ResourceIds`);
   if (ledger.doubled.reports > 0) problems.push(`${formatCount(ledger.doubled.reports)} report(s) received twice under different PI-ResourceIds`);
   if (ledger.mismatched > 0) problems.push(`${formatCount(ledger.mismatched)} report(s) with another status than the receiver gave`);
+  const unconfirmed = ledger.acsc - ledger.confirmed;
+  if (unconfirmed > 0) problems.push(`${formatCount(unconfirmed)} settled transfer(s) not confirmed (ACCC) to ${options.receiver}`);
   if (ledger.refusals.length > 0) problems.push(`${formatCount(ledger.refusals.length)} admi.002 refusal(s), the first: ${ledger.refusals[0]}`);
   return {
     payer: options.payer,
@@ -70,7 +72,9 @@ export function summarize(options: FlowOptions, ledger: Ledger, outcome: Outcome
       answered: ledger.answered,
       received: ledger.reported,
       acsp: ledger.acsp,
+      acsc: ledger.acsc,
       rjct: ledger.rjct,
+      confirmed: ledger.confirmed,
       rejectReason: options.rejectReason,
       missing: missingReports,
       duplicates: ledger.duplicates.atPayer,
@@ -113,7 +117,8 @@ export function formatSummary(s: FlowSummary, options: FlowOptions): string {
   const lines = [
     `pix-stream flow: ${s.payer} pays ${s.receiver}, ${n(t.count)} transfers, ${rejects > 0 ? `${n(rejects)} to be rejected (${r.rejectReason})` : 'none rejected'}: ${VERDICT[s.outcome]}`,
     `transfers    ${n(t.posted)} posted in ${n(t.requests)} requests, ${n(t.delivered)} delivered, ${n(t.missing)} missing, ${n(t.duplicates)} duplicates, ${n(t.doubled)} doubled`,
-    `reports      ${n(r.answered)} answered, ${n(r.received)} received (${n(r.acsp)} ACSP, ${n(r.rjct)} RJCT), ${n(r.missing)} missing, ${n(r.duplicates)} duplicates, ${n(r.doubled)} doubled`,
+    `reports      ${n(r.answered)} answered, ${n(r.received)} received (${r.acsc > 0 || r.acsp === 0 ? `${n(r.acsc)} ACSC` : `${n(r.acsp)} ACSP`}, ${n(r.rjct)} RJCT), ${n(r.missing)} missing, ${n(r.duplicates)} duplicates, ${n(r.doubled)} doubled`,
+    ...(r.acsc > 0 ? [`settled      ${n(r.acsc)} settled, ${n(r.confirmed)} confirmed to ${s.receiver} (ACCC)`] : []),
     `latency ms                 p50      p90      p99      max`,
     latencyRow('posted → accepted', s.latencyMs.accepted),
     latencyRow('posted → delivered', s.latencyMs.delivered),

@@ -36,3 +36,17 @@ export function parseMessageCount(raw: string, max: number): number {
 export function acceptsMultipart(accept: string | undefined): boolean {
   return (acceptRanges(accept).get(MULTIPART_JSON) ?? 0) > 0;
 }
+
+/** A participant's ISPB on the routes about the SPI (reserve accounts): 8 of [0-9A-Z], as on the ICOM face (99999A04). */
+export function parseParticipantIspb(raw: string): string {
+  if (!/^[0-9A-Z]{8}$/.test(raw)) throw new BadRequest(`ISPB must be 8 characters of 0-9 and A-Z, got "${truncate(raw)}"`);
+  return raw;
+}
+
+/** A calendar day YYYY-MM-DD (a query parameter named `name`), or undefined when absent. */
+export function parseDay(raw: unknown, name: string): string | undefined {
+  if (raw === undefined) return undefined;
+  const day = typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : '';
+  if (!day || new Date(`${day}T00:00:00.000Z`).toISOString().slice(0, 10) !== day) throw new BadRequest(`${name} must be a date YYYY-MM-DD, got "${truncate(String(raw))}"`);
+  return day;
+}

@@ -6,6 +6,8 @@
  * answers a page-sized document (~30 ISPBs × 3 series × 60 points).
  */
 import type { DashboardSnapshot, DeliveryBucket, IspbCounts } from '../../inspection/dashboard.js';
+import { spiView } from './spi-view.js';
+import { rehearsalHeader } from '../../rehearsal/state.js';
 
 export const MAX_SHOWN = 30;
 
@@ -58,5 +60,8 @@ export function dashboardView(snapshot: DashboardSnapshot, pinned: string[], col
       createdAt: job.createdAt.toISOString(),
       updatedAt: job.updatedAt.toISOString(),
     })),
+    spi: spiView(snapshot, pinned, MAX_SHOWN),
+    faults: snapshot.faults,
+    rehearsals: snapshot.rehearsals.map((r) => ({ ...rehearsalHeader(r, snapshot.at.getTime()), sent: r.sent, total: r.total })),
   };
 }

@@ -58,11 +58,16 @@ async function endLockedStreams(db: Queryable, streamIds: number[], status: 'clo
   return { ended: rows[0].ended, released: rows[0].released };
 }
 
-/** Closes one stream, waiting for a pull in progress on it. Needs a transaction. */
-export async function closeStream(db: Queryable, streamId: number): Promise<EndedStreams> {
+async function endStream(db: Queryable, streamId: number, status: 'closed' | 'expired'): Promise<EndedStreams> {
   const { rows } = await db.query(`SELECT id FROM streams WHERE id = $1 AND status = 'open' FOR UPDATE`, [streamId]);
-  return endLockedStreams(db, rows.map((row) => row.id), 'closed');
+  return endLockedStreams(db, rows.map((row) => row.id), status);
 }
+
+/** Closes one stream, waiting for a pull in progress on it. Needs a transaction. */
+export const closeStream = (db: Queryable, streamId: number) => endStream(db, streamId, 'closed');
+
+/** Expires one stream (its collector is taken to be gone), waiting for a pull in progress. Needs a transaction. */
+export const expireStream = (db: Queryable, streamId: number) => endStream(db, streamId, 'expired');
 
 /** Closes every open stream of an ISPB (the challenge's /stream/stop), waiting for pulls in progress. Needs a transaction. */
 export async function closeOpenStreams(db: Queryable, ispb: string): Promise<EndedStreams> {

@@ -45,6 +45,56 @@
     document.querySelector('#ispbs tbody').replaceChildren(...rows);
   }
 
+  function renderSpi(data) {
+    const { windowSeconds, participants } = data.spi;
+    const rows = participants.map((row) => {
+      const codes = Object.entries(row.rejections).sort((a, b) => b[1] - a[1]);
+      return el('tr', { dataset: { ispb: row.ispb } }, [
+        el('td', {}, [row.ispb]),
+        el('td', { className: 'money', dataset: { field: 'balance', value: row.balance ?? '' } }, [row.balance ?? '–']),
+        numberCell('settledPerSecond', row.settledPerSecond),
+        numberCell('settled', row.settled),
+        el('td', { dataset: { field: 'rejections', value: codes.map(([code, n]) => `${code}=${n}`).join(' ') } }, [
+          codes.length === 0 ? '–' : codes.map(([code, n]) => `${code} ${number.format(n)}`).join(', '),
+        ]),
+        numberCell('ab03', row.ab03),
+        numberCell('latencyP50', row.latencyP50Ms, ' ms'),
+        numberCell('latencyP95', row.latencyP95Ms, ' ms'),
+      ]);
+    });
+    if (rows.length === 0) rows.push(el('tr', {}, [el('td', { colSpan: 8, className: 'none' }, ['no reserve account yet'])]));
+    document.querySelector('#spi tbody').replaceChildren(...rows);
+    document.getElementById('spi-window').textContent = String(windowSeconds);
+  }
+
+  const FAULTS = ['throttle', 'unavailable', 'latency', 'reset', 'redelivery', 'lateAb03'];
+
+  function renderFaults(data) {
+    const rows = data.faults.map((row) =>
+      el('tr', { dataset: { ispb: row.ispb } }, [
+        el('td', {}, [row.ispb]),
+        el('td', { dataset: { field: 'on' } }, [row.on ? 'on' : 'off']),
+        ...FAULTS.map((fault) => numberCell(fault, row.injected[fault] ?? 0)),
+      ]),
+    );
+    if (rows.length === 0) rows.push(el('tr', {}, [el('td', { colSpan: 8, className: 'none' }, ['no faults asked for'])]));
+    document.querySelector('#faults tbody').replaceChildren(...rows);
+  }
+
+  function renderRehearsals(data) {
+    const rows = data.rehearsals.map((r) =>
+      el('tr', { dataset: { rehearsal: r.id, ispb: r.ispb } }, [
+        el('td', { title: r.id }, [r.ispb]),
+        el('td', {}, [`${number.format(r.perMinute)}/min × ${r.minutes} min`]),
+        el('td', { dataset: { field: 'state', value: r.state } }, [r.state]),
+        el('td', { dataset: { field: 'sent', value: String(r.sent) } }, [`${number.format(r.sent)} of ${number.format(r.total)}`]),
+        el('td', {}, [new Date(r.endsAt).toLocaleTimeString()]),
+      ]),
+    );
+    if (rows.length === 0) rows.push(el('tr', {}, [el('td', { colSpan: 5, className: 'none' }, ['no rehearsal lately'])]));
+    document.querySelector('#rehearsals tbody').replaceChildren(...rows);
+  }
+
   function renderJobs(data) {
     const rows = data.jobs.map((job) =>
       el('tr', { dataset: { job: job.id } }, [
@@ -90,6 +140,9 @@
       const data = await res.json();
       if (!res.ok) throw new Error(data.detail || `HTTP ${res.status}`);
       renderIspbs(data);
+      renderSpi(data);
+      renderFaults(data);
+      renderRehearsals(data);
       renderJobs(data);
       renderChart('rate-chart', data, (row) => row.deliveries.perSecond);
       renderChart('latency-chart', data, (row) => row.deliveries.latencyP50Ms);
