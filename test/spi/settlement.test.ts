@@ -12,13 +12,21 @@ import { creditTransfer } from '../support/icom-post';
 import { Bank } from '../support/spi-bank';
 import { SPI_ISPB } from '../support/spi-dom';
 import { timeOut } from '../support/spi-deadlines';
+import { ownDatabase, type OwnDatabase } from '../support/own-database';
 import { startTestServer, type TestServer } from '../support/server';
 
+let own: OwnDatabase;
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ LONG_POLL_TIMEOUT_MS: '300', SPI_SETTLEMENT_TIMEOUT_S: '3' });
+  // A database of its own: on the suite's shared one, another process's deadline
+  // job (JOBS=on) may time a payment out before the test's own step does.
+  own = await ownDatabase('spi-settlement');
+  server = await startTestServer({ DATABASE_URL: own.url, LONG_POLL_TIMEOUT_MS: '300', SPI_SETTLEMENT_TIMEOUT_S: '3' });
 });
-afterAll(() => server.stop());
+afterAll(async () => {
+  await server?.stop();
+  await own?.release();
+});
 
 const pair = () => [new Bank(server.url, randomIspb()), new Bank(server.url, randomIspb())] as const;
 

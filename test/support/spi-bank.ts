@@ -26,12 +26,18 @@ export interface Seen {
   settledAt?: string;
 }
 
+/** The DOM view is kept out of enumeration: jest's diff of a failed match cannot print xmldom nodes. */
 function seen(xml: string, resourceId: string): Seen {
   const view = spiView(xml);
+  const fields = readFields(view, xml, resourceId);
+  return Object.defineProperty(fields, 'view', { value: view, enumerable: false }) as Seen;
+}
+
+function readFields(view: SpiView, xml: string, resourceId: string): Omit<Seen, 'view'> {
   const kind = view.header.msgDefIdr.split('.spi.')[0]!;
-  if (kind === 'pacs.008') return { view, xml, resourceId, kind, endToEndId: textAt(view.body, view.ns, 'CdtTrfTxInf', 'PmtId', 'EndToEndId') };
-  if (kind === 'pacs.004') return { view, xml, resourceId, kind, instruction: textAt(view.body, view.ns, 'TxInf', 'RtrId'), endToEndId: textAt(view.body, view.ns, 'TxInf', 'OrgnlEndToEndId') };
-  if (kind !== 'pacs.002') return { view, xml, resourceId, kind };
+  if (kind === 'pacs.008') return { xml, resourceId, kind, endToEndId: textAt(view.body, view.ns, 'CdtTrfTxInf', 'PmtId', 'EndToEndId') };
+  if (kind === 'pacs.004') return { xml, resourceId, kind, instruction: textAt(view.body, view.ns, 'TxInf', 'RtrId'), endToEndId: textAt(view.body, view.ns, 'TxInf', 'OrgnlEndToEndId') };
+  if (kind !== 'pacs.002') return { xml, resourceId, kind };
   const tx = ['TxInfAndSts'];
   const opt = (...path: string[]) => {
     try {
@@ -40,7 +46,7 @@ function seen(xml: string, resourceId: string): Seen {
       return undefined;
     }
   };
-  return { view, xml, resourceId, kind, status: opt('TxSts'), reason: opt('StsRsnInf', 'Rsn', 'Cd'), instruction: opt('OrgnlInstrId'), endToEndId: opt('OrgnlEndToEndId'), settledAt: opt('FctvIntrBkSttlmDt', 'DtTm') };
+  return { xml, resourceId, kind, status: opt('TxSts'), reason: opt('StsRsnInf', 'Rsn', 'Cd'), instruction: opt('OrgnlInstrId'), endToEndId: opt('OrgnlEndToEndId'), settledAt: opt('FctvIntrBkSttlmDt', 'DtTm') };
 }
 
 export class Bank {

@@ -219,6 +219,13 @@ describe('exactly once through every fault at once', () => {
     await Promise.all(Array.from({ length: 6 }, collector));
     const counts = await injected(ispb);
     await clearFaults(ispb);
+    // A start whose answer was reset left a stream no collector knows, holding its batch until it
+    // expires; that batch may be one a collector had already received before a redelivery released it.
+    // Ended now (as the idle timeout would), such batches come again to one clean drain.
+    expect((await fetch(`${server.url}/api/pix/${ispb}/stream/stop`, { method: 'DELETE' })).status).toBe(200);
+    const orphaned = await icomDrain(server.url, ispb, { multipart: true });
+    expect(orphaned.filter((m) => !union.has(m.resourceId))).toEqual([]);
+    received.push(...orphaned);
     const stood = await messageCounts(server.db, ispb);
     expect(stood).toMatchObject({ total, pending: 0, inFlight: 0, acked: total });
     expect(new Set(received.map((m) => m.resourceId)).size).toBe(total);

@@ -7,6 +7,10 @@
  * FAIL, exit 1). The dashboard shows the running rehearsal; the JSON report is
  * checked against the OpenAPI document's schema, the HTML one opened in
  * Chromium. The routes' refusals are checked through HTTP too.
+ *
+ * `.alone.test.ts`: it scores real time (99 % within 200 ms), so `npm test`
+ * runs it after every other file, with nothing beside it on the two cores:
+ * beside the rest of the suite its prompt bank missed by 5 of 300 (p99 207 ms).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
