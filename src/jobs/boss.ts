@@ -52,9 +52,9 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
   const generationQueue = await createGenerationQueue(boss);
   const shutdown = new AbortController();
   if (runWorkers) {
-    await registerStreamExpiry(boss, options);
+    await registerStreamExpiry(boss, { ...options, signal: shutdown.signal });
     await registerRetention(boss, { ...options, signal: shutdown.signal });
-    if (options.spi.settlement) await registerSettlementDeadlines(boss, { ...options, deadlineCheckIntervalS: options.spi.deadlineCheckIntervalS });
+    if (options.spi.settlement) await registerSettlementDeadlines(boss, { ...options, deadlineCheckIntervalS: options.spi.deadlineCheckIntervalS, signal: shutdown.signal });
     await workGenerationQueue(boss, generationQueue, options.db, options.waker, options.metrics, shutdown.signal);
     logger.info('background jobs started');
   }

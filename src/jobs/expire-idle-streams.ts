@@ -9,7 +9,7 @@ import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import { createQueue } from './queue.js';
+import { createQueue, keepChainAlive } from './queue.js';
 import { expireIdleStreams } from '../stream/expiry.js';
 
 export const EXPIRE_IDLE_STREAMS = 'expire-idle-streams';
@@ -19,9 +19,11 @@ export interface ExpiryOptions {
   logger: Logger;
   metrics: Metrics;
   expiryCheckIntervalS: number;
+  /** Process shutdown: stops this process's beat (queue.ts keepChainAlive). */
+  signal: AbortSignal;
 }
 
-export async function registerStreamExpiry(boss: PgBoss, { db, logger, metrics, expiryCheckIntervalS }: ExpiryOptions): Promise<void> {
+export async function registerStreamExpiry(boss: PgBoss, { db, logger, metrics, expiryCheckIntervalS, signal }: ExpiryOptions): Promise<void> {
   const scheduleNext = (delayS: number) =>
     boss.send(EXPIRE_IDLE_STREAMS, {}, {
       startAfter: delayS,
@@ -41,4 +43,5 @@ export async function registerStreamExpiry(boss: PgBoss, { db, logger, metrics, 
     }
   });
   await scheduleNext(0);
+  keepChainAlive(() => scheduleNext(expiryCheckIntervalS), 2 * expiryCheckIntervalS, signal, logger);
 }

@@ -3,7 +3,8 @@
  * `deadlineCheckIntervalS`, on processes with JOBS=on: the same self-resending
  * singleton as the stream expiry (expire-idle-streams.ts), so with N
  * processes it still runs once per interval, and each instruction is timed out
- * once (claimed with SKIP LOCKED) whichever process runs it.
+ * once (claimed with SKIP LOCKED) whichever process runs it; every process
+ * keeps the chain going if its runner dies (queue.ts keepChainAlive).
  */
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
@@ -11,7 +12,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { expireDueSettlements } from '../spi/deadlines.js';
 import type { Waker } from '../stream/wakes.js';
-import { createQueue } from './queue.js';
+import { createQueue, keepChainAlive } from './queue.js';
 
 export const EXPIRE_SETTLEMENTS = 'expire-settlements';
 
@@ -21,9 +22,11 @@ export interface DeadlineOptions {
   waker: Waker;
   metrics: Metrics;
   deadlineCheckIntervalS: number;
+  /** Process shutdown: stops this process's beat (queue.ts keepChainAlive). */
+  signal: AbortSignal;
 }
 
-export async function registerSettlementDeadlines(boss: PgBoss, { db, logger, waker, metrics, deadlineCheckIntervalS }: DeadlineOptions): Promise<void> {
+export async function registerSettlementDeadlines(boss: PgBoss, { db, logger, waker, metrics, deadlineCheckIntervalS, signal }: DeadlineOptions): Promise<void> {
   const scheduleNext = (delayS: number) =>
     boss.send(EXPIRE_SETTLEMENTS, {}, { startAfter: delayS, singletonKey: EXPIRE_SETTLEMENTS, expireInSeconds: Math.max(30, 4 * deadlineCheckIntervalS), retryLimit: 1 });
 
@@ -38,4 +41,5 @@ export async function registerSettlementDeadlines(boss: PgBoss, { db, logger, wa
     }
   });
   await scheduleNext(0);
+  keepChainAlive(() => scheduleNext(deadlineCheckIntervalS), 2 * deadlineCheckIntervalS, signal, logger);
 }

@@ -72,6 +72,8 @@ export interface IcomDrainOptions {
   gzip?: boolean;
   /** Consecutive 204s that end the drain. */
   emptyPolls?: number;
+  /** Each answer's messages as they come: a drain that fails midway has had the earlier ones acknowledged by its later pulls. */
+  onMessages?: (messages: IcomMessage[]) => void;
 }
 
 /** Drains a participant's stream: every message received, in order; closes with DELETE (200 or 410 both mean closed). */
@@ -84,6 +86,7 @@ export async function icomDrain(baseUrl: string, ispb: string, options: IcomDrai
   for (;;) {
     if (reply.status !== 200 && reply.status !== 204) throw new Error(`ICOM answered ${reply.status}: ${reply.text}`);
     received.push(...reply.messages);
+    options.onMessages?.(reply.messages);
     empty = reply.status === 204 ? empty + 1 : 0;
     if (empty >= (options.emptyPolls ?? 1)) break;
     reply = await icomRequest(baseUrl, reply.pullNext!, headers);

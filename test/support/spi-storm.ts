@@ -76,7 +76,10 @@ export class Storm {
   async receive(ispb: string, until: () => boolean): Promise<void> {
     const seen = this.seen.get(ispb)!;
     while (!until()) {
-      for (const m of await this.attempt(ispb, (bank) => bank.inbox())) {
+      // Kept as they come: a drain cut by a dead process had its earlier batches acknowledged.
+      const arrived: Seen[] = [];
+      await this.attempt(ispb, (bank) => bank.inbox((m) => arrived.push(m)));
+      for (const m of arrived) {
         if (seen.has(m.resourceId)) {
           this.deliveredTwice++;
           continue;
@@ -105,13 +108,16 @@ export class Storm {
 
   /** Every payment has its outcome at its payer, and the receiver has been told what it must be. */
   decided(): boolean {
-    if (this.sent.size === 0) return false;
-    for (const s of this.sent.values()) {
+    return this.sent.size > 0 && this.undecided().length === 0;
+  }
+
+  /** The payments whose payer has no outcome yet, or whose receiver has not been told it. */
+  undecided(): Sent[] {
+    return [...this.sent.values()].filter((s) => {
       const [outcome] = this.reportsAt(s.payer, s.endToEndId);
-      if (!outcome) return false;
-      if ((outcome.status === 'ACSC' || ['AB03', 'AM04'].includes(outcome.reason ?? '')) && this.reportsAt(s.receiver, s.endToEndId).length === 0) return false;
-    }
-    return true;
+      if (!outcome) return true;
+      return (outcome.status === 'ACSC' || ['AB03', 'AM04'].includes(outcome.reason ?? '')) && this.reportsAt(s.receiver, s.endToEndId).length === 0;
+    });
   }
 
   /** Each participant's balance in cents as the outcomes its stream reported make it. */
