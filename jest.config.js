@@ -8,6 +8,8 @@ module.exports = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
-  testTimeout: 30000,
+  // Also every hook's: a server's stop past it leaves its pg-boss polling into the file the same
+  // worker runs next, which then fails to run ("Cannot destructure property 'setTimeout'").
+  testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -15,6 +15,7 @@ import { seed } from './generation-rate.js';
 import type { HttpClient } from './http-client.js';
 import { cpu } from './cpu-split.js';
 import { progress, round, summarize, type LatencySummary } from './stats.js';
+import { insertClosedStream } from './raw-ceiling.js';
 
 const PENDING = 50_000;
 const PULLS = 2_000;
@@ -74,10 +75,10 @@ async function loadDelivered(databaseUrl: string, ispb: string): Promise<{ loadS
       [ispb],
     );
     const { payers, receivers } = parties.rows[0];
-    const stream = await client.query(`INSERT INTO streams (ispb, status, closed_at, idle_timeout, expires_at) VALUES ($1, 'closed', now(), '1 minute', now()) RETURNING id`, [ispb]);
+    const streamId = await insertClosedStream(client, ispb);
     const iteration = await client.query(
       `INSERT INTO iterations (id, stream_id, acked_at) VALUES (gen_random_uuid(), $1, now()) RETURNING id`,
-      [stream.rows[0].id],
+      [streamId],
     );
     const iterationId = iteration.rows[0].id;
     const started = performance.now();

@@ -195,18 +195,22 @@ export async function runNodeLoop(databaseUrl: string, sql: string, count = CLIE
   }
 }
 
+/** A closed stream for a raw claim to record its iterations on: the API's expiry job and collector limit never see it. */
+export async function insertClosedStream(client: pg.ClientBase, ispb: string): Promise<number> {
+  const { rows } = await client.query(
+    `INSERT INTO streams (ispb, status, closed_at, idle_timeout, expires_at) VALUES ($1, 'closed', now(), '1 minute', now()) RETURNING id`,
+    [ispb],
+  );
+  return rows[0].id;
+}
+
 export async function measureRawCeiling(http: HttpClient, databaseUrl: string, ispb: string): Promise<RawCeilingResult> {
   progress(`raw ceiling: seeding ${PENDING} messages for ${ispb}`);
   await seed(http, ispb, PENDING);
   const admin = new pg.Client({ connectionString: databaseUrl, application_name: 'pix-bench-raw' });
   await admin.connect();
   try {
-    // A closed stream: the API's expiry job and collector limit never see it.
-    const stream = await admin.query(
-      `INSERT INTO streams (ispb, status, closed_at, idle_timeout, expires_at) VALUES ($1, 'closed', now(), '1 minute', now()) RETURNING id`,
-      [ispb],
-    );
-    const streamId: number = stream.rows[0].id;
+    const streamId = await insertClosedStream(admin, ispb);
     await settle(admin);
     const sql = rawClaimSql(ispb, streamId);
     const planBefore = await explain(admin, sql);

@@ -24,7 +24,7 @@ import pg from 'pg';
 import { cpu } from './cpu-split.js';
 import { seed, settle } from './generation-rate.js';
 import type { HttpClient } from './http-client.js';
-import { findPgbench, pgbenchScript, rawClaimSql, run, runNodeLoop, runPgbench, type LoopRun } from './raw-ceiling.js';
+import { findPgbench, insertClosedStream, pgbenchScript, rawClaimSql, run, runNodeLoop, runPgbench, type LoopRun } from './raw-ceiling.js';
 import { progress, round } from './stats.js';
 
 const SECONDS = 12;
@@ -79,12 +79,9 @@ export async function measureSingleCeiling(http: HttpClient, databaseUrl: string
   const admin = new pg.Client({ connectionString: databaseUrl, application_name: 'pix-bench-raw' });
   await admin.connect();
   try {
-    const stream = await admin.query(
-      `INSERT INTO streams (ispb, status, closed_at, idle_timeout, expires_at) VALUES ($1, 'closed', now(), '1 minute', now()) RETURNING id`,
-      [ispb],
-    );
+    const streamId = await insertClosedStream(admin, ispb);
     await settle(admin);
-    const sql = rawClaimSql(ispb, stream.rows[0].id, 1);
+    const sql = rawClaimSql(ispb, streamId, 1);
     const binary = findPgbench();
     const tool = binary ? (await run(binary, ['--version'], 10_000)).trim() : `node ${process.version}`;
     const runs: CeilingRun[] = [];
