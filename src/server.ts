@@ -17,6 +17,7 @@ import { createSequelize } from './db/sequelize.js';
 import { startJobs } from './jobs/boss.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { STOP_STEP_TIMEOUT_MS, StopSteps } from './lib/stop-steps.js';
 import { countPendingInstructions, sumReserveCents } from './spi/sql/totals.js';
 import { createEdgeServer } from './http/edge.js';
 import { problem } from './http/problem.js';
@@ -37,19 +38,16 @@ export interface RunningServer {
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   // What has started so far, stopped in reverse if a later step fails (e.g. the port is taken).
-  const started: (() => Promise<void>)[] = [];
-  const undo = async () => {
-    for (const stop of started.reverse()) await stop().catch((err) => logger.error({ err }, 'cleanup after failed start'));
-  };
+  const started = new StopSteps(logger);
   try {
     return await startInOrder(config, logger, started);
   } catch (err) {
-    await undo();
+    await started.stopAll().catch(() => undefined); // each failure is logged; the start's own error is the one to throw
     throw err;
   }
 }
 
-async function startInOrder(config: Config, logger: Logger, started: (() => Promise<void>)[]): Promise<RunningServer> {
+async function startInOrder(config: Config, logger: Logger, started: StopSteps): Promise<RunningServer> {
   let databaseUrl = config.databaseUrl;
   let embedded: EmbeddedPostgres | undefined;
   if (!databaseUrl) {
@@ -59,17 +57,17 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
       database: 'pix_stream',
       logger,
     });
-    started.push(() => embedded!.stop());
+    started.add('embedded PostgreSQL', () => embedded!.stop());
     databaseUrl = embedded.url;
   }
 
   const sequelize = createSequelize(databaseUrl);
-  started.push(() => sequelize.close());
+  started.add('Sequelize', () => sequelize.close());
   await migrateToLatest(sequelize, databaseUrl, logger);
   const models = defineModels(sequelize);
 
   const db = new Database(databaseUrl, config.dbPoolMax, logger);
-  started.push(() => db.close());
+  started.add('the pool', () => db.close());
   const longPoll = new LongPoll();
   const claimFloors = new ClaimFloors();
   const metrics = createMetrics({
@@ -102,10 +100,10 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
       longPoll.wakeAll();
     },
   });
-  started.push(() => listener.stop());
+  started.add('LISTEN', () => listener.stop());
   // Background work gets a pool of its own: a long generation job never takes connections from requests.
   const jobsDb = new Database(databaseUrl, 3, logger, 'pix-stream-jobs');
-  started.push(() => jobsDb.close());
+  started.add('the jobs pool', () => jobsDb.close());
   const jobs = await startJobs({
     databaseUrl,
     db: jobsDb,
@@ -117,15 +115,15 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     retention: config.retention,
     spi: config.spi,
   });
-  started.push(() => jobs.stop());
+  started.add('pg-boss', () => jobs.stop());
   if (config.jobsEnabled) {
     // Virtual participants collect and post as banks do, on a pool of their own (src/virtual/worker.ts).
     const virtualDb = new Database(databaseUrl, 2, logger, 'pix-stream-virtual');
-    started.push(() => virtualDb.close());
+    started.add('the virtual participants pool', () => virtualDb.close());
     const streams = new StreamService(virtualDb, longPoll, metrics, config, claimFloors);
     virtualWorker = new VirtualWorker({ db: virtualDb, streams, inbound: composeInbound(virtualDb, wakes, config.spi, metrics), waker: wakes, logger });
     virtualWorker.start();
-    started.push(() => virtualWorker!.stop());
+    started.add('the virtual participants', () => virtualWorker!.stop());
   }
 
   const app = createApp({ db, longPoll, claimFloors, wakes, logger, metrics, models, generationQueue: jobs.generationQueue, settings: config });
@@ -147,9 +145,12 @@ async function startInOrder(config: Config, logger: Logger, started: (() => Prom
     const closed = drain();
     longPoll.shutdown();
     const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
-    await closed;
+    const http = new StopSteps(logger, config.shutdownTimeoutMs + STOP_STEP_TIMEOUT_MS);
+    http.add('HTTP', () => closed);
+    const httpFailure = await http.stopAll().then(() => undefined, (err: unknown) => err);
     clearTimeout(forced);
-    for (const stopStep of [...started].reverse()) await stopStep(); // jobs, LISTEN, pool, embedded PostgreSQL
+    await started.stopAll(); // virtual participants, jobs, LISTEN, pools, embedded PostgreSQL
+    if (httpFailure) throw httpFailure;
     logger.info('pix-stream stopped');
   };
 

@@ -104,13 +104,15 @@ CHROMIUM.describe('GET /dashboard in Chromium', () => {
     // A generation job with its progress, and the rate chart drawn once a 5-second bucket completes.
     const job = await fetch(`${server.url}/api/util/msgs/${ispbs[2]}/20000`, { method: 'POST' });
     expect(job.status).toBe(202);
-    await page.waitForFunction(() => document.querySelector('#jobs tr[data-job]') !== null, { timeout: 10_000 });
+    const { jobId } = (await job.json()) as { jobId: string };
+    await page.waitForFunction((id) => document.querySelector(`#jobs tr[data-job="${id}"]`) !== null, { timeout: 10_000 }, jobId);
     await page.waitForFunction(
       (ispb) => (document.querySelector('#rate-chart .u-legend')?.textContent ?? '').includes(ispb),
       { timeout: 15_000 },
       ispbs[0],
     );
-    await page.waitForFunction(() => /completed/.test(document.querySelector('#jobs tbody')?.textContent ?? ''), { timeout: 60_000 });
+    // This job's row: the table lists every recent job of the database, other files' completed ones too.
+    await page.waitForFunction((id) => /completed/.test(document.querySelector(`#jobs tr[data-job="${id}"]`)?.textContent ?? ''), { timeout: 60_000 }, jobId);
     await waitForRow(page, ispbs[2], { pending: seeded[2] + 20_000 }, 15_000);
 
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
