@@ -17,9 +17,9 @@ async function sendDelivery(res: Response, ispb: string, delivery: Delivery | nu
     res.status(204).end();
   } else if (multipart || delivery.count > 1) {
     // A replayed batch is sent whole even if this retry asked for single messages.
-    await sendCompressible(res, `${MULTIPART_JSON}; charset=utf-8`, `[${delivery.payload.bodies}]`);
+    sendCompressible(res, `${MULTIPART_JSON}; charset=utf-8`, `[${delivery.payload.bodies}]`);
   } else {
-    await sendCompressible(res, 'application/json; charset=utf-8', delivery.payload.bodies);
+    sendCompressible(res, 'application/json; charset=utf-8', delivery.payload.bodies);
   }
 }
 

@@ -11,7 +11,7 @@ export function icomCatalogRoutes(): Router {
     router
       .route(`/api/v1/${direction}/catalog`)
       .get(async (_req, res) => {
-        await sendCompressible(res, `${APPLICATION_XML}; charset=utf-8`, renderCatalog(direction));
+        sendCompressible(res, `${APPLICATION_XML}; charset=utf-8`, renderCatalog(direction));
       })
       .all(methodNotAllowed(['GET']));
   }

@@ -28,10 +28,10 @@ async function sendDelivery(res: Response, ispb: string, delivery: Delivery | nu
     // A replayed batch is sent whole even if this retry asked for one message.
     const parts = messages.map((message) => ({ headers: { 'Content-Type': XML_UTF8, [PI_RESOURCE_ID]: message.resourceId }, body: message.xml }));
     const { contentType, body } = renderMultipartMixed(parts);
-    await sendCompressible(res, contentType, body);
+    sendCompressible(res, contentType, body);
   } else {
     res.setHeader(PI_RESOURCE_ID, messages[0].resourceId);
-    await sendCompressible(res, XML_UTF8, messages[0].xml);
+    sendCompressible(res, XML_UTF8, messages[0].xml);
   }
 }
 
