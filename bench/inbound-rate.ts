@@ -57,23 +57,31 @@ export function postBody(agent: http.Agent, url: URL, batch: { contentType: stri
   });
 }
 
-export async function measureInboundRate(baseUrl: string, payer: string, receiver: string, messages = 20_000, senders = 6): Promise<InboundRate> {
-  const batches = Array.from({ length: Math.ceil(messages / 10) }, () => batchBody(payer, receiver));
-  progress(`inbound: ${senders} senders posting ${batches.length} requests of 10 transfers`);
-  const url = new URL(`/api/v1/in/${payer}/msgs`, baseUrl);
+export interface PostedInTurn {
+  elapsedMs: number;
+  latencies: number[];
+  statuses: Record<string, number>;
+}
+
+/**
+ * `senders` clients, one keep-alive socket each, posting the requests in turn
+ * until none is left, inside a CPU span named `label`; throws unless every
+ * answer was 201.
+ */
+export async function postInTurn<T>(label: string, senders: number, requests: T[], post: (agent: http.Agent, request: T) => Promise<number>): Promise<PostedInTurn> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let next = 0;
-  const span = cpu.span('ICOM inbound');
+  const span = cpu.span(label);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: senders }, async () => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       try {
-        while (next < batches.length) {
-          const batch = batches[next++];
+        while (next < requests.length) {
+          const request = requests[next++]!;
           const sent = performance.now();
-          const status = await postBody(agent, url, batch);
+          const status = await post(agent, request);
           latencies.push(performance.now() - sent);
           statuses[status] = (statuses[status] ?? 0) + 1;
         }
@@ -84,6 +92,14 @@ export async function measureInboundRate(baseUrl: string, payer: string, receive
   );
   const elapsedMs = performance.now() - started;
   span.end();
-  if (statuses['201'] !== batches.length) throw new Error(`inbound answers ${JSON.stringify(statuses)}, expected ${batches.length} × 201`);
+  if (statuses['201'] !== requests.length) throw new Error(`${label}: answers ${JSON.stringify(statuses)}, expected ${requests.length} × 201`);
+  return { elapsedMs, latencies, statuses };
+}
+
+export async function measureInboundRate(baseUrl: string, payer: string, receiver: string, messages = 20_000, senders = 6): Promise<InboundRate> {
+  const batches = Array.from({ length: Math.ceil(messages / 10) }, () => batchBody(payer, receiver));
+  progress(`inbound: ${senders} senders posting ${batches.length} requests of 10 transfers`);
+  const url = new URL(`/api/v1/in/${payer}/msgs`, baseUrl);
+  const { elapsedMs, latencies, statuses } = await postInTurn('ICOM inbound', senders, batches, (agent, batch) => postBody(agent, url, batch));
   return { messages: batches.length * 10, senders, seconds: Math.round(elapsedMs / 100) / 10, messagesPerSecond: perSecond(batches.length * 10, elapsedMs), latency: summarize(latencies), statuses };
 }

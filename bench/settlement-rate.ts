@@ -22,7 +22,6 @@
  * movements, and no balance below zero. The API runs with a deadline far
  * away (API_ENV): nothing times out while the step waits its turn.
  */
-import http from 'node:http';
 import pg from 'pg';
 import { endToEndId } from '../src/generation/rules/ids.js';
 import { randomParty } from '../src/generation/rules/parties.js';
@@ -32,7 +31,7 @@ import { SPI_ISPB } from '../src/iso20022/message.js';
 import { renderPacs002 } from '../src/iso20022/pacs002.js';
 import { renderPacs008 } from '../src/iso20022/pacs008.js';
 import { cpu } from './cpu-split.js';
-import { postBody } from './inbound-rate.js';
+import { postBody, postInTurn } from './inbound-rate.js';
 import { findPgbench, pgbenchScript, run, runPgbench } from './raw-ceiling.js';
 import { perSecond, progress, round, summarize, type LatencySummary } from './stats.js';
 
@@ -107,31 +106,9 @@ function answersOf(transfers: Transfer[]): { sender: string; parts: Part[] }[] {
 }
 
 async function postAll(baseUrl: string, batches: { sender: string; parts: Part[] }[], label: string) {
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  let next = 0;
-  const span = cpu.span(label);
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      try {
-        while (next < batches.length) {
-          const batch = batches[next++]!;
-          const body = renderMultipartMixed(batch.parts);
-          const sent = performance.now();
-          const status = await postBody(agent, new URL(`/api/v1/in/${batch.sender}/msgs`, baseUrl), body);
-          latencies.push(performance.now() - sent);
-          statuses[status] = (statuses[status] ?? 0) + 1;
-        }
-      } finally {
-        agent.destroy();
-      }
-    }),
+  const { elapsedMs, latencies } = await postInTurn(label, CLIENTS, batches, (agent, batch) =>
+    postBody(agent, new URL(`/api/v1/in/${batch.sender}/msgs`, baseUrl), renderMultipartMixed(batch.parts)),
   );
-  const elapsedMs = performance.now() - started;
-  span.end();
-  if (statuses['201'] !== batches.length) throw new Error(`${label}: answers ${JSON.stringify(statuses)}, expected ${batches.length} × 201`);
   const transfers = batches.reduce((n, b) => n + b.parts.length, 0);
   return { transfers, seconds: round(elapsedMs / 1000, 1), perSecond: perSecond(transfers, elapsedMs), latency: summarize(latencies) };
 }

@@ -17,7 +17,7 @@ import { createSequelize } from './db/sequelize.js';
 import { startJobs } from './jobs/boss.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
-import { STOP_STEP_TIMEOUT_MS, StopSteps } from './lib/stop-steps.js';
+import { STOP_STEP_TIMEOUT_MS, StopSteps, stopWithin } from './lib/stop-steps.js';
 import { countPendingInstructions, sumReserveCents } from './spi/sql/totals.js';
 import { createEdgeServer } from './http/edge.js';
 import { problem } from './http/problem.js';
@@ -145,9 +145,7 @@ async function startInOrder(config: Config, logger: Logger, started: StopSteps):
     const closed = drain();
     longPoll.shutdown();
     const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
-    const http = new StopSteps(logger, config.shutdownTimeoutMs + STOP_STEP_TIMEOUT_MS);
-    http.add('HTTP', () => closed);
-    const httpFailure = await http.stopAll().then(() => undefined, (err: unknown) => err);
+    const httpFailure = await stopWithin(logger, 'HTTP', () => closed, config.shutdownTimeoutMs + STOP_STEP_TIMEOUT_MS);
     clearTimeout(forced);
     await started.stopAll(); // virtual participants, jobs, LISTEN, pools, embedded PostgreSQL
     if (httpFailure) throw httpFailure;

@@ -11,6 +11,27 @@ import type { Logger } from './logger.js';
 /** pg-boss's graceful stop alone may take its 5 s (jobs/boss.ts); 15 s is a hang. */
 export const STOP_STEP_TIMEOUT_MS = 15_000;
 
+/**
+ * Runs one step within `timeoutMs`; resolves to its failure (an overrun is
+ * one), logged with the step's name, or undefined when it stopped in time.
+ */
+export async function stopWithin(logger: Logger, name: string, stop: () => Promise<void>, timeoutMs = STOP_STEP_TIMEOUT_MS): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const overran = new Promise<Error>((resolve) => {
+    timer = setTimeout(() => resolve(new Error(`stopping ${name} took over ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const failure = await Promise.race([stop().then(() => undefined), overran]);
+    if (failure) logger.error({ step: name, timeoutMs }, 'a shutdown step overran its time; going on with the next');
+    return failure;
+  } catch (err) {
+    logger.error({ err, step: name }, 'a shutdown step failed; going on with the next');
+    return err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class StopSteps {
   private readonly steps: { name: string; stop: () => Promise<void> }[] = [];
 
@@ -27,26 +48,9 @@ export class StopSteps {
   async stopAll(): Promise<void> {
     let firstFailure: unknown;
     for (const { name, stop } of this.steps.splice(0).reverse()) {
-      const failure = await this.bounded(name, stop);
-      firstFailure ??= failure;
+      const failure = await stopWithin(this.logger, name, stop, this.timeoutMs);
+      firstFailure ??= failure; // not `??= await …`: that would skip every step after a failure
     }
     if (firstFailure !== undefined) throw firstFailure;
-  }
-
-  private async bounded(name: string, stop: () => Promise<void>): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined;
-    const overran = new Promise<Error>((resolve) => {
-      timer = setTimeout(() => resolve(new Error(`stopping ${name} took over ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    try {
-      const failure = await Promise.race([stop().then(() => undefined), overran]);
-      if (failure) this.logger.error({ step: name, timeoutMs: this.timeoutMs }, 'a shutdown step overran its time; going on with the next');
-      return failure;
-    } catch (err) {
-      this.logger.error({ err, step: name }, 'a shutdown step failed; going on with the next');
-      return err;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }

@@ -117,7 +117,15 @@ export class Bank {
 
   /** Everything on the stream now (drained and acknowledged); `onEach` hears each message as it comes, even of a drain that then fails. */
   async inbox(onEach?: (message: Seen) => void): Promise<Seen[]> {
-    const onMessages = onEach && ((messages: { xml: string; resourceId: string }[]) => messages.forEach((m) => onEach(seen(m.xml, m.resourceId))));
-    return (await icomDrain(this.url, this.ispb, { multipart: true, onMessages })).map((m) => seen(m.xml, m.resourceId));
+    const all: Seen[] = [];
+    const onMessages = (messages: { xml: string; resourceId: string }[]) => {
+      for (const m of messages) {
+        const read = seen(m.xml, m.resourceId);
+        all.push(read);
+        onEach?.(read);
+      }
+    };
+    await icomDrain(this.url, this.ispb, { multipart: true, onMessages });
+    return all;
   }
 }
