@@ -104,6 +104,27 @@ describe('HEAD and OPTIONS take nothing', () => {
     expect(health.status).toBe(200);
     expect(await health.text()).toBe('');
   });
+
+  it('HEAD on the SPI, virtual, fault and rehearsal routes writes nothing: 405 where only a write is served, GET’s status otherwise', async () => {
+    const ispb = randomIspb();
+    const writeOnly = [`/api/util/rehearsals`, `/api/util/virtual/${ispb}/payments`];
+    for (const path of writeOnly) {
+      const head = await fetch(server.url + path, { method: 'HEAD' });
+      expect([path, head.status, head.headers.get('allow')]).toEqual([path, 405, 'POST, OPTIONS']);
+    }
+    const readable = [`/api/util/accounts/${ispb}`, `/api/util/accounts/${ispb}/entries`, `/api/util/faults/${ispb}`, `/api/util/virtual/${ispb}`];
+    for (const path of readable) {
+      const [head, got] = [await fetch(server.url + path, { method: 'HEAD' }), await fetch(server.url + path)];
+      expect([path, head.status, await head.text()]).toEqual([path, got.status, '']);
+    }
+    const { rows } = await server.db.query(
+      `SELECT (SELECT count(*) FROM rehearsals WHERE ispb = $1)::int AS rehearsals, (SELECT count(*) FROM virtual_payment_runs WHERE ispb = $1)::int AS runs,
+              (SELECT count(*) FROM accounts WHERE ispb = $1)::int AS accounts, (SELECT count(*) FROM participant_faults WHERE ispb = $1)::int AS faults,
+              (SELECT count(*) FROM virtual_participants WHERE ispb = $1)::int AS virtual`,
+      [ispb],
+    );
+    expect(rows[0]).toEqual({ rehearsals: 0, runs: 0, accounts: 0, faults: 0, virtual: 0 });
+  });
 });
 
 describe('routing is case-sensitive and strict', () => {
