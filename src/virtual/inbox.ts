@@ -53,8 +53,13 @@ export function plansFor(ispb: string, profile: Profile, xml: string, fetchedAt:
   return plans;
 }
 
-/** Drains `ispb`'s stream, planning its answers; the number of documents it fetched. */
-export async function drainInbox(db: Queryable, streams: StreamService, ispb: string, profile: Profile): Promise<number> {
+/**
+ * Drains `ispb`'s stream, planning its answers; the number of documents it
+ * fetched. Once `stopping()` says so it closes the stream after the batch in
+ * hand (its answers planned, so the close acknowledges it) and leaves the rest
+ * pending: a shutdown waits for one batch, not for a whole backlog.
+ */
+export async function drainInbox(db: Queryable, streams: StreamService, ispb: string, profile: Profile, stopping: () => boolean = () => false): Promise<number> {
   const options = { face: 'icom' as const, batchSize: BATCH };
   let fetched = 0;
   let delivery = await streams.start(ispb, options, NO_WAIT);
@@ -63,7 +68,7 @@ export async function drainInbox(db: Queryable, streams: StreamService, ispb: st
     const messages = delivery.payload.face === 'icom' ? delivery.payload.messages : [];
     await planAnswers(db, messages.flatMap((m) => plansFor(ispb, profile, m.xml, at)));
     fetched += messages.length;
-    const next = await streams.pullNext(ispb, delivery.iterationId, options, NO_WAIT);
+    const next = stopping() ? null : await streams.pullNext(ispb, delivery.iterationId, options, NO_WAIT);
     if (!next) await streams.close(ispb, delivery.iterationId, 'icom');
     delivery = next;
   }

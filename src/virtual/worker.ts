@@ -91,7 +91,7 @@ export class VirtualWorker {
       // A stopping process leaves the rest to the others (or to its successor): its stop waits for this round.
       if (this.stopped) return false;
       const profile = this.profiles.get(ispb);
-      if (profile) fetched += await drainInbox(db, streams, ispb, profile).catch((err) => (err instanceof CollectorLimit ? 0 : Promise.reject(err)));
+      if (profile) fetched += await drainInbox(db, streams, ispb, profile, () => this.stopped).catch((err) => (err instanceof CollectorLimit ? 0 : Promise.reject(err)));
     }
     if (this.stopped) return false;
     const answered = await postDueAnswers(db, inbound);
